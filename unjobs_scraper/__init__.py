@@ -1,0 +1,1 @@
+"""Scrapy project that keeps a complete, fresh copy of the job postings on unjobs.org."""

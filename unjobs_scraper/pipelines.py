@@ -1,0 +1,71 @@
+"""Item pipelines: Markdown from the description, then status-tracked upserts."""
+
+from __future__ import annotations
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from unjobs_scraper.config import Config
+from unjobs_scraper.items import Listing, Posting, PostingFailure
+from unjobs_scraper.markdown import html_to_markdown
+from unjobs_scraper.storage import crawler_store
+from unjobs_scraper.storage.columns import POSTING_COLUMNS
+
+
+class MarkdownPipeline:
+    """Fills ``post_content`` from ``post_content_html``; the HTML is kept for re-parsing."""
+
+    def process_item(self, item):
+        if isinstance(item, Posting):
+            adapter = ItemAdapter(item)
+            adapter["post_content"] = html_to_markdown(
+                adapter.get("post_content_html"), adapter["source_url"]
+            )
+        return item
+
+
+class PostingStorePipeline:
+    """Writes every item to the database: listings, parsed postings and final failures."""
+
+    def __init__(self, crawler, config: Config) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.store = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, Config.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.store = crawler_store(self.crawler)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        if isinstance(item, Listing):
+            self.store.upsert_listing(adapter)
+        elif isinstance(item, Posting):
+            self._save_posting(adapter)
+        elif isinstance(item, PostingFailure):
+            self.store.record_failure(
+                adapter["post_number"], adapter["source_url"], adapter["status"], adapter["error"]
+            )
+            self.crawler.stats.inc_value(f"unjobs/postings/{adapter['status']}")
+        return item
+
+    def _save_posting(self, adapter: ItemAdapter) -> None:
+        oversized = [
+            f"{name} ({len(adapter[name])} characters)"
+            for name in POSTING_COLUMNS
+            if name not in ("post_content", "post_content_html")
+            and isinstance(adapter.get(name), str)
+            and len(adapter[name]) > self.config.max_field_chars
+        ]
+        if oversized:
+            error = (
+                f"rejected: {', '.join(oversized)} over MAX_FIELD_CHARS={self.config.max_field_chars}"
+            )
+            self.store.record_failure(adapter["post_number"], adapter["source_url"], "failed", error)
+            self.crawler.stats.inc_value("unjobs/postings/failed")
+            raise DropItem(f"posting {adapter['post_number']} {error}")
+        self.store.save_posting(adapter)
+        self.crawler.stats.inc_value("unjobs/postings/processed")

@@ -1,0 +1,37 @@
+"""Column groups that both backends and the store need to agree on."""
+
+TIMESTAMP_COLUMNS = frozenset(
+    {
+        "listing_updated_at",
+        "last_processing_attempt",
+        "crawled_at",
+        "created_at",
+        "updated_at",
+        "applied_at",
+    }
+)
+DATE_COLUMNS = frozenset({"closing_date"})
+
+LISTING_COLUMNS = (
+    "post_number",
+    "source_url",
+    "listing_title",
+    "organization_name",
+    "closing_date",
+    "listing_updated_at",
+)
+POSTING_COLUMNS = (
+    "post_number",
+    "source_url",
+    "post_name",
+    "organization_name",
+    "location_country",
+    "location_city",
+    "closing_date",
+    "grade",
+    "contract",
+    "theme",
+    "apply_url",
+    "post_content",
+    "post_content_html",
+)

@@ -1,0 +1,214 @@
+"""What the crawl reads from and writes to the database, the same on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any, NamedTuple
+
+from unjobs_scraper import defaults
+from unjobs_scraper.storage import schema
+from unjobs_scraper.storage.columns import LISTING_COLUMNS, POSTING_COLUMNS
+
+TABLE = "raw_job_data"
+# Values the posting page may lack but its listing row told: keep what is known.
+LISTING_FILLED_COLUMNS = frozenset({"organization_name", "closing_date"})
+
+
+class ListingState(NamedTuple):
+    """What the database knows of a posting, to decide whether to download it again."""
+
+    status: str
+    listing_updated_at: datetime | None
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL; strip it on every backend so both store the same."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Store:
+    """Postings and their processing status, on the dialect it is given."""
+
+    def __init__(self, dialect, error_max_chars: int = defaults.ERROR_MAX_CHARS) -> None:
+        self.dialect = dialect
+        self.error_max_chars = error_max_chars
+        self._upsert_listing = self._build_upsert_listing()
+        self._save_posting = self._build_save_posting()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Bring the schema to the latest version; safe to run from many workers at once."""
+        types = self.dialect.column_types
+        with self.dialect.migration_lock():
+            self.dialect.execute(
+                schema.render(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations"
+                    " (version INTEGER PRIMARY KEY, applied_at {timestamp} NOT NULL)",
+                    types,
+                )
+            )
+            current = self.schema_version()
+            for version, statements in schema.MIGRATIONS:
+                if version <= current:
+                    continue
+                for statement in statements:
+                    self.dialect.execute(schema.render(statement, types))
+                self.dialect.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (%(v)s, %(now)s)",
+                    {"v": version, "now": utc_now()},
+                )
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        rows = self.dialect.execute("SELECT MAX(version) AS version FROM schema_migrations")
+        return rows[0]["version"] or 0
+
+    # -- statements built once from column lists ------------------------------------------
+
+    def _columns(self, names: Iterable[str]) -> str:
+        return ", ".join(self.dialect.quote(name) for name in names)
+
+    def _build_upsert_listing(self) -> str:
+        quote = self.dialect.quote
+        return f"""
+            INSERT INTO {TABLE} ({self._columns(LISTING_COLUMNS)}, status, processing_attempts,
+                created_at, updated_at)
+            VALUES ({", ".join(f"%({c})s" for c in LISTING_COLUMNS)}, 'pending', 0, %(now)s, %(now)s)
+            ON CONFLICT (post_number) DO UPDATE SET
+                source_url = excluded.source_url,
+                listing_title = excluded.listing_title,
+                listing_updated_at = excluded.listing_updated_at,
+                {", ".join(f"{quote(c)} = COALESCE({TABLE}.{quote(c)}, excluded.{quote(c)})"
+                           for c in sorted(LISTING_FILLED_COLUMNS))},
+                status = 'pending',
+                processing_attempts = 0,
+                processing_error = NULL,
+                updated_at = excluded.updated_at
+            WHERE {TABLE}.listing_updated_at IS DISTINCT FROM excluded.listing_updated_at
+        """
+
+    def _build_save_posting(self) -> str:
+        quote = self.dialect.quote
+        assignments = []
+        for column in POSTING_COLUMNS[1:]:
+            value = f"excluded.{quote(column)}"
+            if column in LISTING_FILLED_COLUMNS:
+                value = f"COALESCE({value}, {TABLE}.{quote(column)})"
+            assignments.append(f"{quote(column)} = {value}")
+        return f"""
+            INSERT INTO {TABLE} ({self._columns(POSTING_COLUMNS)}, status, processing_attempts,
+                crawled_at, created_at, updated_at)
+            VALUES ({", ".join(f"%({c})s" for c in POSTING_COLUMNS)}, 'processed', 1,
+                %(now)s, %(now)s, %(now)s)
+            ON CONFLICT (post_number) DO UPDATE SET
+                {", ".join(assignments)},
+                status = 'processed',
+                processing_error = NULL,
+                crawled_at = excluded.crawled_at,
+                updated_at = excluded.updated_at
+        """
+
+    # -- crawl operations ---------------------------------------------------------------------
+
+    def listing_states(self, post_numbers: Iterable[str]) -> dict[str, ListingState]:
+        numbers = list(post_numbers)
+        if not numbers:
+            return {}
+        placeholders = ", ".join(f"%(p{i})s" for i in range(len(numbers)))
+        rows = self.dialect.execute(
+            f"SELECT post_number, status, listing_updated_at FROM {TABLE}"
+            f" WHERE post_number IN ({placeholders})",
+            {f"p{i}": number for i, number in enumerate(numbers)},
+        )
+        return {
+            row["post_number"]: ListingState(row["status"], row["listing_updated_at"]) for row in rows
+        }
+
+    def upsert_listing(self, listing: Mapping[str, Any]) -> None:
+        """A discovered posting: new → ``pending``; a changed listing → ``pending`` again."""
+        self.dialect.execute(self._upsert_listing, self._params(listing, LISTING_COLUMNS))
+
+    def mark_processing(self, post_number: str, source_url: str) -> None:
+        """Its download starts: one more attempt, stamped now."""
+        self.dialect.execute(
+            f"""
+            INSERT INTO {TABLE} (post_number, source_url, status, processing_attempts,
+                last_processing_attempt, created_at, updated_at)
+            VALUES (%(post_number)s, %(source_url)s, 'processing', 1, %(now)s, %(now)s, %(now)s)
+            ON CONFLICT (post_number) DO UPDATE SET
+                status = 'processing',
+                processing_attempts = {TABLE}.processing_attempts + 1,
+                last_processing_attempt = excluded.last_processing_attempt,
+                updated_at = excluded.updated_at
+            """,
+            self._params({"post_number": post_number, "source_url": source_url}),
+        )
+
+    def save_posting(self, posting: Mapping[str, Any]) -> None:
+        """A parsed posting: every field stored, ``processed``, the last error cleared."""
+        self.dialect.execute(self._save_posting, self._params(posting, POSTING_COLUMNS))
+
+    def record_failure(self, post_number: str, source_url: str, status: str, error: str) -> None:
+        """A posting that ended ``failed`` or ``skipped``, with the reason kept readable."""
+        if status not in ("failed", "skipped"):
+            raise ValueError(f"a failure ends failed or skipped, not {status!r}")
+        self.dialect.execute(
+            f"""
+            INSERT INTO {TABLE} (post_number, source_url, status, processing_error,
+                created_at, updated_at)
+            VALUES (%(post_number)s, %(source_url)s, %(status)s, %(error)s, %(now)s, %(now)s)
+            ON CONFLICT (post_number) DO UPDATE SET
+                status = excluded.status,
+                processing_error = excluded.processing_error,
+                updated_at = excluded.updated_at
+            """,
+            self._params(
+                {
+                    "post_number": post_number,
+                    "source_url": source_url,
+                    "status": status,
+                    "error": self.truncate_error(error),
+                }
+            ),
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get(self, post_number: str) -> dict[str, Any] | None:
+        rows = self.dialect.execute(
+            f"SELECT * FROM {TABLE} WHERE post_number = %(post_number)s", {"post_number": post_number}
+        )
+        return rows[0] if rows else None
+
+    def all_postings(self) -> list[dict[str, Any]]:
+        return self.dialect.execute(f"SELECT * FROM {TABLE} ORDER BY post_number")
+
+    def count_by_status(self) -> dict[str, int]:
+        rows = self.dialect.execute(f"SELECT status, COUNT(*) AS n FROM {TABLE} GROUP BY status")
+        counts = dict.fromkeys(schema.STATUSES, 0)
+        counts.update({row["status"]: row["n"] for row in rows})
+        return counts
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def truncate_error(self, error: str) -> str:
+        error = " ".join(error.split())
+        if len(error) <= self.error_max_chars:
+            return error
+        return error[: self.error_max_chars - 1] + "…"
+
+    @staticmethod
+    def _params(values: Mapping[str, Any], columns: Iterable[str] | None = None) -> dict[str, Any]:
+        names = columns if columns is not None else values.keys()
+        params = {name: _without_nul(values.get(name)) for name in names}
+        params["now"] = utc_now()
+        return params
+
+    def close(self) -> None:
+        self.dialect.close()
