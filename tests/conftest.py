@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from urllib.parse import quote
-
-import psycopg
 import pytest
 
+from tests.databases import temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_store
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
 @pytest.fixture
 def postgresql_url():
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with temporary_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
