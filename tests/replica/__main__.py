@@ -1,0 +1,39 @@
+"""Run the replica in the foreground: ``python -m tests.replica --port 8000 --postings 300``."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from types import FrameType
+
+from tests.replica.server import Replica
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--postings", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--per-page", type=int, default=25)
+    parser.add_argument("--max-pages", type=int, default=40)
+    args = parser.parse_args()
+    stopped = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    with Replica(
+        postings=args.postings, seed=args.seed, latency_ms=args.latency_ms, per_page=args.per_page,
+        max_pages=args.max_pages, host=args.host, port=args.port,
+    ) as replica:
+        print(f"unjobs replica serving {len(replica.site)} postings at {replica.base_url}", flush=True)
+        stopped.wait()
+
+
+if __name__ == "__main__":
+    main()
