@@ -1,10 +1,9 @@
 """The replica's HTTP server: a ``Site`` served on 127.0.0.1, counting what it serves.
 
 Every request goes through ``Replica.handle``: ``Replica.route`` decides the page kind (the only
-place that does) and returns a ``Route`` whose ``respond`` builds the response. Later layers
-(challenge pages, fault injection per posting, counters per client) belong between routing and
-responding in ``handle``: ``Request`` carries the headers and client address they will need, and
-``Route`` the kind and post number.
+place that does) and returns a ``Route`` whose ``respond`` builds the response. Between routing
+and responding, each ``Layer`` given to the replica (a Cloudflare challenge, injected faults) may
+answer instead; each keeps its own counters, reported under its name in ``stats()``.
 """
 
 from __future__ import annotations
@@ -14,13 +13,12 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from email.message import Message
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from tests.replica.messages import Layer, Request, Response, Route
 from tests.replica.pages import ROBOTS_TXT, render_index, render_not_found, render_posting
 from tests.replica.site import Site
 from tests.replica.urls import parse_listing_path, parse_posting_path
@@ -29,35 +27,6 @@ INDEX, POSTING, OTHER, CONTROL = "index", "posting", "other", "control"
 COUNTED_KINDS = (INDEX, POSTING, OTHER)
 """Control endpoints (``/__replica__/...``) are neither delayed nor counted."""
 CONTROL_PREFIX = "/__replica__/"
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the handler received, in a form the routing and later layers can inspect."""
-
-    method: str
-    path: str
-    query: str
-    headers: Message
-    client_host: str
-    body: bytes = b""
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Route:
-    """A request resolved: its page kind, the posting it names if any, and how to answer it."""
-
-    kind: str
-    respond: Callable[[], Response]
-    post_number: str | None = None
 
 
 def _html(status: int, page: str) -> Response:
@@ -80,9 +49,11 @@ class Replica:
         max_pages: int = 40,
         host: str = "127.0.0.1",
         port: int = 0,
+        layers: Sequence[Layer] = (),
     ) -> None:
         self.site = Site(postings=postings, seed=seed, per_page=per_page, max_pages=max_pages)
         self.latency_ms = latency_ms
+        self.layers = tuple(layers)
         self.host = host
         self.port = port
         self._server: _Server | None = None
@@ -135,19 +106,26 @@ class Replica:
                 "served": {kind: self._served[kind] for kind in COUNTED_KINDS},
                 "posting_hits": dict(self._posting_hits),
                 "postings": len(self.site),
+                **{layer.name: layer.stats() for layer in self.layers},
             }
 
     def reset_stats(self) -> None:
         with self._stats_lock:
             self._served.clear()
             self._posting_hits.clear()
+        for layer in self.layers:
+            layer.reset()
 
     def handle(self, request: Request) -> Response:
-        """Answer one request: route it, wait the configured latency, respond, count."""
+        """Answer one request: route it, wait the configured latency, let layers intercept, respond, count."""
         route = self.route(request)
         if route.kind == CONTROL:
             return route.respond()
         time.sleep(self.latency_ms / 1000)
+        for layer in self.layers:
+            answer = layer.intercept(request, route)
+            if answer is not None:
+                return answer
         response = route.respond()
         with self._stats_lock:
             self._served[route.kind] += 1
