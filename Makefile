@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup services crawl demo test bench clean
+.PHONY: setup browser services crawl demo dashboard test bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,20 +14,37 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
+# Chromium for Cloudflare challenges: the one a crawl would find (CHROMIUM_PATH, a system one,
+# Playwright's download), else Debian's package when root with apt-get, else Playwright's download.
+browser: setup
+	@$(BIN)/python -m unjobs_scraper.browser >/dev/null 2>&1 \
+	|| if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		$(BIN)/playwright install chromium; \
+	fi
+	@$(BIN)/python -m unjobs_scraper.browser
+
 services:
 	scripts/ensure-services.sh
 
-crawl: setup
+crawl: setup browser
 	$(BIN)/scrapy crawl unjobs
 
-demo: setup
+demo: setup browser
 	$(BIN)/python -m scripts.demo
 
-test: setup services
+dashboard: setup
+	$(BIN)/scrapy dashboard
+
+
+test: setup browser services
 	$(BIN)/python -m pytest
 
-bench: setup services
+bench: setup browser services
 	$(BIN)/python -m bench.crawl_throughput
+	$(BIN)/python -m bench.cloudflare
+	$(BIN)/python -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo.sqlite3

@@ -47,7 +47,12 @@ def fetch_pages(replica: Replica) -> list[tuple[HtmlResponse, HtmlResponse]]:
     for page in index_pages:
         for listing in parsing.parse_listing_page(page).listings:
             with urllib.request.urlopen(listing.source_url, timeout=30) as answer:
-                postings.append((listing, HtmlResponse(url=listing.source_url, body=answer.read(), encoding="utf-8")))
+                postings.append(
+                    (
+                        listing,
+                        HtmlResponse(url=listing.source_url, body=answer.read(), encoding="utf-8"),
+                    )
+                )
     return postings
 
 
@@ -86,7 +91,11 @@ def whole_crawl(replica: Replica, database_url: str) -> dict[str, float]:
         raise SystemExit(result.log[-3000:])
     processed = result.stats.get("unjobs/postings/processed", 0)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return {"processed": processed, "per_second": processed / wall, "cpu_ms": 1000 * cpu / processed}
+    return {
+        "processed": processed,
+        "per_second": processed / wall,
+        "cpu_ms": 1000 * cpu / processed,
+    }
 
 
 @contextmanager
@@ -103,7 +112,9 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=1000)
     args = parser.parse_args()
     own, crawl = {}, {}
-    with Replica(postings=args.postings, seed=1, max_pages=max(40, args.postings // 25 + 1)) as replica:
+    with Replica(
+        postings=args.postings, seed=1, max_pages=max(40, args.postings // 25 + 1)
+    ) as replica:
         pages = fetch_pages(replica)
         with tempfile.TemporaryDirectory() as scratch:
             for backend in BACKENDS:

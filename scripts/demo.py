@@ -29,7 +29,9 @@ def main() -> int:
         Path(leftover).unlink()
     database_url = f"sqlite:///{DEMO_DATABASE}"
     with Replica(postings=DEMO_POSTINGS, seed=1) as replica:
-        print(f"Crawling the replica at {replica.base_url} ({DEMO_POSTINGS} postings) into {DEMO_DATABASE.name}")
+        print(
+            f"Crawling the replica at {replica.base_url} ({DEMO_POSTINGS} postings) into {DEMO_DATABASE.name}"
+        )
         result = run_crawl(replica.base_url, database_url)
     if result.returncode != 0:
         print(result.log[-3000:], file=sys.stderr)
@@ -40,7 +42,9 @@ def main() -> int:
         sample = store.all_postings()[0]
     finally:
         store.close()
-    print("Postings per status: " + ", ".join(f"{status} {count}" for status, count in counts.items()))
+    print(
+        "Postings per status: " + ", ".join(f"{status} {count}" for status, count in counts.items())
+    )
     print("A sample row:")
     for field in SAMPLE_FIELDS:
         print(f"  {field:20} {sample[field]}")

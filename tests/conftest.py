@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.databases import temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_store
+
 
 @pytest.fixture
 def postgresql_url():
@@ -37,3 +40,25 @@ def store(database_url):
 def replica():
     with Replica(postings=60, seed=7) as running:
         yield running
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_namespace():
+    """A namespace of its own in Redis database 15, deleted afterwards: test runs never collide."""
+    import redis
+
+    namespace = f"test-{uuid.uuid4().hex[:12]}"
+    yield namespace
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in client.scan_iter(f"{namespace}:*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def redis_settings(redis_namespace) -> dict[str, str]:
+    """Settings (or environment variables) that put a crawl on the test's own Redis queue."""
+    return {"REDIS_URL": REDIS_TEST_URL, "REDIS_NAMESPACE": redis_namespace}

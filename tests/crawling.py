@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from unjobs_scraper import defaults
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CRAWL_TIMEOUT_SECONDS = 240
 
@@ -39,7 +41,41 @@ def crawl_environment(database_url: str) -> dict[str, str]:
     return env
 
 
-_PROJECT_VARIABLES = {"UNJOBS_BASE_URL", "DATABASE_URL", "REDIS_URL", "MAX_INDEX_PAGES", "STATS_FILE"}
+_PROJECT_VARIABLES = {name for name in vars(defaults) if name.isupper()}
+
+
+def crawl_command(
+    base_url: str,
+    stats_path: Path,
+    settings: dict[str, str] | None = None,
+    spider_args: dict[str, str] | None = None,
+) -> list[str]:
+    """``scrapy crawl unjobs`` with the fast settings, the replica as the site, and a stats file."""
+    options = {**FAST_SETTINGS, "UNJOBS_BASE_URL": base_url, "STATS_FILE": str(stats_path)}
+    options.update(settings or {})
+    command = [sys.executable, "-m", "scrapy", "crawl", "unjobs"]
+    for name, value in options.items():
+        command += ["-s", f"{name}={value}"]
+    for name, value in (spider_args or {}).items():
+        command += ["-a", f"{name}={value}"]
+    return command
+
+
+def start_crawl(
+    base_url: str, database_url: str, log_path: Path, settings: dict[str, str] | None = None
+):
+    """A crawl running in the background (to be killed by the test), logging to ``log_path``."""
+    log = log_path.open("w")
+    try:
+        return subprocess.Popen(
+            crawl_command(base_url, log_path.with_suffix(".stats.json"), settings),
+            cwd=PROJECT_ROOT,
+            env=crawl_environment(database_url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        log.close()
 
 
 def run_crawl(
@@ -52,15 +88,8 @@ def run_crawl(
     """Crawl ``base_url`` into ``database_url`` and return the exit code, stats and log."""
     with tempfile.TemporaryDirectory() as scratch:
         stats_path = Path(scratch) / "stats.json"
-        options = {**FAST_SETTINGS, "UNJOBS_BASE_URL": base_url, "STATS_FILE": str(stats_path)}
-        options.update(settings or {})
-        command = [sys.executable, "-m", "scrapy", "crawl", "unjobs"]
-        for name, value in options.items():
-            command += ["-s", f"{name}={value}"]
-        for name, value in (spider_args or {}).items():
-            command += ["-a", f"{name}={value}"]
         completed = subprocess.run(
-            command,
+            crawl_command(base_url, stats_path, settings, spider_args),
             cwd=PROJECT_ROOT,
             env=crawl_environment(database_url),
             capture_output=True,
@@ -69,3 +98,22 @@ def run_crawl(
         )
         stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
     return CrawlResult(completed.returncode, stats, completed.stdout + completed.stderr)
+
+
+def run_scrapy(
+    database_url: str | None,
+    *args: str,
+    env_overrides: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess:
+    """Any other ``scrapy`` command of the project, against ``database_url``."""
+    env = crawl_environment(database_url or "")
+    env.update(env_overrides or {})
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -10,6 +10,9 @@ from urllib.parse import quote
 
 import psycopg
 
+from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.storage import open_store
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -24,3 +27,12 @@ def temporary_postgres_schema() -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def stored_rows(database_url: str) -> dict[str, dict]:
+    """Every stored posting, by post number, read through the project's own store."""
+    store = open_store(parse_database_url(database_url))
+    try:
+        return {row["post_number"]: row for row in store.all_postings()}
+    finally:
+        store.close()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from scrapy.settings import Settings
 
-from tests.crawling import PROJECT_ROOT, crawl_environment
+from tests.crawling import run_scrapy
 from unjobs_scraper import settings as project_settings
 from unjobs_scraper.config import Config, ConfigError, parse_database_url, redact_url
 
@@ -42,7 +39,12 @@ def test_postgresql_url_is_kept_and_displayed_redacted():
 
 @pytest.mark.parametrize(
     "url",
-    ["mysql://root:s3cret@localhost/db", "postgresql://u:s3cret@host:notaport/db", "sqlite://", "nonsense"],
+    [
+        "mysql://root:s3cret@localhost/db",
+        "postgresql://u:s3cret@host:notaport/db",
+        "sqlite://",
+        "nonsense",
+    ],
 )
 def test_bad_database_urls_name_the_setting_and_hide_the_password(url):
     with pytest.raises(ConfigError, match="^DATABASE_URL") as error:
@@ -62,11 +64,19 @@ def test_redact_url_leaves_passwordless_urls_alone():
         ("MAX_INDEX_PAGES", "many", "MAX_INDEX_PAGES must be a whole number"),
         ("MAX_INDEX_PAGES", "0", "MAX_INDEX_PAGES must be at least 1"),
         ("UNJOBS_BASE_URL", "ftp://unjobs.org", "UNJOBS_BASE_URL must be an http"),
+        ("RETRY_BACKOFF_BASE", "-1", "RETRY_BACKOFF_BASE must be 0 or more seconds"),
+        ("PROCESSING_LEASE", "nan", "PROCESSING_LEASE must be 0 or more seconds"),
+        ("WORKER_IDLE_TIMEOUT", "soon", "WORKER_IDLE_TIMEOUT must be a number of seconds"),
+        ("REDIS_URL", "http://:pw@127.0.0.1:6379", "REDIS_URL must start with redis://"),
     ],
 )
 def test_bad_values_name_their_setting(name, value, message):
     with pytest.raises(ConfigError, match=message):
         config_with(**{name: value})
+
+
+def test_a_worker_can_wait_for_ever():
+    assert config_with(WORKER_IDLE_TIMEOUT="inf").worker_idle_timeout == float("inf")
 
 
 def test_defaults():
@@ -78,24 +88,17 @@ def test_defaults():
     )
 
 
-def scrapy_command(*args, env_overrides=None, timeout=60):
-    env = crawl_environment("sqlite:///unused.sqlite3")
-    env.pop("DATABASE_URL")
-    env.update(env_overrides or {})
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def test_environment_variables_configure_and_dash_s_wins():
-    from_env = scrapy_command("settings", "--get", "MAX_INDEX_PAGES", env_overrides={"MAX_INDEX_PAGES": "7"})
-    overridden = scrapy_command(
-        "settings", "--get", "MAX_INDEX_PAGES", "-s", "MAX_INDEX_PAGES=3",
+    from_env = run_scrapy(
+        None, "settings", "--get", "MAX_INDEX_PAGES", env_overrides={"MAX_INDEX_PAGES": "7"}
+    )
+    overridden = run_scrapy(
+        None,
+        "settings",
+        "--get",
+        "MAX_INDEX_PAGES",
+        "-s",
+        "MAX_INDEX_PAGES=3",
         env_overrides={"MAX_INDEX_PAGES": "7"},
     )
     assert (from_env.stdout.strip(), overridden.stdout.strip()) == ("7", "3")
@@ -108,10 +111,9 @@ def test_environment_variables_configure_and_dash_s_wins():
         "mysql://crawler:s3cret@127.0.0.1/unjobs",
     ],
 )
-def test_crawl_with_a_bad_database_stops_in_one_line(database_url, tmp_path):
-    result = scrapy_command(
-        "crawl", "unjobs", "-s", "UNJOBS_BASE_URL=http://127.0.0.1:1/",
-        env_overrides={"DATABASE_URL": database_url},
+def test_crawl_with_a_bad_database_stops_in_one_line(database_url):
+    result = run_scrapy(
+        database_url, "crawl", "unjobs", "-s", "UNJOBS_BASE_URL=http://127.0.0.1:1/"
     )
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.crawling import PROJECT_ROOT, crawl_environment, run_crawl
+from tests.crawling import run_crawl, run_scrapy
+from tests.databases import stored_rows
 from tests.replica import Replica
-from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
 
 pytestmark = pytest.mark.crawl
-
-def stored_rows(database_url: str) -> dict[str, dict]:
-    store = open_store(parse_database_url(database_url))
-    try:
-        return {row["post_number"]: row for row in store.all_postings()}
-    finally:
-        store.close()
 
 
 def assert_clean_crawl(result):
     assert result.returncode == 0, result.log[-3000:]
     assert result.stats["finish_reason"] == "finished"
     assert result.stats.get("log_count/ERROR", 0) == 0, result.log[-3000:]
-    warnings = [line for line in result.log.splitlines() if "Warning" in line and "unjobs_scraper" in line]
+    warnings = [
+        line for line in result.log.splitlines() if "Warning" in line and "unjobs_scraper" in line
+    ]
     assert warnings == []
 
 
@@ -51,9 +42,10 @@ def test_full_crawl_stores_every_posting_as_generated(big_replica, database_url)
         if rows[number][field] != value
     ]
     assert mismatches == []
-    assert {(row["status"], row["processing_attempts"], row["processing_error"]) for row in rows.values()} == {
-        ("processed", 1, None)
-    }
+    assert {
+        (row["status"], row["processing_attempts"], row["processing_error"])
+        for row in rows.values()
+    } == {("processed", 1, None)}
     assert result.stats["unjobs/postings/processed"] == 210
     assert big_replica.stats()["served"]["index"] == 9
 
@@ -64,7 +56,9 @@ def test_descriptions_become_clean_markdown_and_keep_their_html(big_replica, sql
     for number in big_replica.site.post_numbers():
         spec = big_replica.site.posting(number)
         markdown = rows[number]["post_content"]
-        assert [marker for marker in spec.description_markers if marker not in markdown] == [], number
+        assert [marker for marker in spec.description_markers if marker not in markdown] == [], (
+            number
+        )
         assert [bad for bad in spec.description_forbidden if bad in markdown] == [], number
         assert rows[number]["post_content_html"].strip()
 
@@ -86,7 +80,10 @@ def test_second_crawl_downloads_only_what_changed(database_url):
         assert sorted(replica.stats()["posting_hits"]) == sorted(updated)
         rows = stored_rows(database_url)
         for number in updated:
-            assert rows[number]["post_name"] == replica.site.expected(number, replica.base_url)["post_name"]
+            assert (
+                rows[number]["post_name"]
+                == replica.site.expected(number, replica.base_url)["post_name"]
+            )
             assert (rows[number]["status"], rows[number]["processing_attempts"]) == ("processed", 1)
 
 
@@ -107,11 +104,24 @@ def test_listing_without_post_number_is_logged_and_skipped(replica, sqlite_url):
 
 def test_start_url_argument_crawls_one_listing(replica, sqlite_url):
     site = replica.site
-    slugs = {slug for number in site.post_numbers() for slug in site.posting(number).facet_slugs("duty_stations")}
-    slug = max(sorted(slugs), key=lambda s: sum(len(p.postings) for p in site.listing_pages("duty_stations", s)))
-    in_listing = {spec.post_number for page in site.listing_pages("duty_stations", slug) for spec in page.postings}
+    slugs = {
+        slug
+        for number in site.post_numbers()
+        for slug in site.posting(number).facet_slugs("duty_stations")
+    }
+    slug = max(
+        sorted(slugs),
+        key=lambda s: sum(len(p.postings) for p in site.listing_pages("duty_stations", s)),
+    )
+    in_listing = {
+        spec.post_number
+        for page in site.listing_pages("duty_stations", slug)
+        for spec in page.postings
+    }
     assert 1 < len(in_listing) < len(site)
-    result = run_crawl(replica.base_url, sqlite_url, spider_args={"start_url": f"/duty_stations/{slug}"})
+    result = run_crawl(
+        replica.base_url, sqlite_url, spider_args={"start_url": f"/duty_stations/{slug}"}
+    )
     assert_clean_crawl(result)
     assert set(stored_rows(sqlite_url)) == in_listing
 
@@ -119,14 +129,14 @@ def test_start_url_argument_crawls_one_listing(replica, sqlite_url):
 def test_scrapy_parse_runs_the_posting_callback(replica, sqlite_url):
     number = replica.site.post_numbers()[0]
     expected = replica.site.expected(number, replica.base_url)
-    completed = subprocess.run(
-        [sys.executable, "-m", "scrapy", "parse", "--spider", "unjobs", "-c", "parse_posting",
-         f"{replica.base_url}vacancies/{number}"],
-        cwd=PROJECT_ROOT,
-        env=crawl_environment(sqlite_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    completed = run_scrapy(
+        sqlite_url,
+        "parse",
+        "--spider",
+        "unjobs",
+        "-c",
+        "parse_posting",
+        f"{replica.base_url}vacancies/{number}",
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "Scraped Items" in completed.stdout

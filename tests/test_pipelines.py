@@ -37,7 +37,12 @@ def fixture_response(name: str) -> HtmlResponse:
 
 
 def test_markdown_pipeline_fills_post_content_from_the_html():
-    item = Posting("1", URL, "Officer", post_content_html='<h3>Duties</h3><script>x()</script><a href="/a">a</a>')
+    item = Posting(
+        "1",
+        URL,
+        "Officer",
+        post_content_html='<h3>Duties</h3><script>x()</script><a href="/a">a</a>',
+    )
     MarkdownPipeline().process_item(item)
     assert item.post_content == "### Duties\n\n[a](https://unjobs.org/a)"
 
@@ -46,7 +51,11 @@ def test_listing_then_posting_ends_processed(store_pipeline, crawler):
     store_pipeline.process_item(Listing("1758015049233", URL, "OFFICER, Doha, Qatar", "UNOCT"))
     store_pipeline.process_item(Posting("1758015049233", URL, "Officer", post_content="text"))
     row = crawler_store(crawler).get("1758015049233")
-    assert (row["status"], row["organization_name"], row["post_content"]) == ("processed", "UNOCT", "text")
+    assert (row["status"], row["organization_name"], row["post_content"]) == (
+        "processed",
+        "UNOCT",
+        "text",
+    )
     assert crawler.stats.get_value("unjobs/postings/processed") == 1
 
 
@@ -55,7 +64,10 @@ def test_oversized_field_is_rejected_with_a_clear_error(store_pipeline, crawler)
         store_pipeline.process_item(Posting("1758015049233", URL, "T" * 1_000_000))
     row = crawler_store(crawler).get("1758015049233")
     assert row["status"] == "failed"
-    assert row["processing_error"] == "rejected: post_name (1000000 characters) over MAX_FIELD_CHARS=100"
+    assert (
+        row["processing_error"]
+        == "rejected: post_name (1000000 characters) over MAX_FIELD_CHARS=100"
+    )
 
 
 def test_page_without_title_becomes_a_readable_processing_error(store_pipeline, crawler):

@@ -200,7 +200,8 @@ def test_stats_count_what_was_served() -> None:
             "posting_hits": {post_number: 2},
             "postings": 30,
         }
-        assert json.loads(body) == expected == counted.stats()
+        served_now = {key: json.loads(body)[key] for key in expected}
+        assert served_now == expected == {key: counted.stats()[key] for key in expected}
         reset_body = fetch(f"{counted.base_url}__replica__/reset", method="POST")[2]
         assert json.loads(reset_body)["served"]["posting"] == 0
         page(counted.base_url)

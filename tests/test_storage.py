@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_store
 from unjobs_scraper.storage.schema import LATEST_VERSION
 
-UPDATED = datetime(2025, 9, 16, 10, 45, 52, tzinfo=timezone.utc)
+UPDATED = datetime(2025, 9, 16, 10, 45, 52, tzinfo=UTC)
 
 
 def listing(post_number="1758015049233", updated=UPDATED, **fields):
@@ -66,12 +66,14 @@ def test_download_start_marks_processing_with_one_more_attempt(store):
     row = store.get("1758015049233")
     assert row["status"] == "processing"
     assert row["processing_attempts"] == 2
-    assert datetime.now(timezone.utc) - row["last_processing_attempt"] < timedelta(minutes=1)
+    assert datetime.now(UTC) - row["last_processing_attempt"] < timedelta(minutes=1)
 
 
 def test_parsed_posting_is_processed_with_error_cleared(store):
     store.upsert_listing(listing())
-    store.record_failure("1758015049233", "https://unjobs.org/vacancies/1758015049233", "failed", "boom")
+    store.record_failure(
+        "1758015049233", "https://unjobs.org/vacancies/1758015049233", "failed", "boom"
+    )
     store.save_posting(posting())
     row = store.get("1758015049233")
     assert row["status"] == "processed"
@@ -103,7 +105,7 @@ def test_updated_listing_makes_the_posting_pending_again(store):
     row = store.get("1758015049233")
     assert (row["status"], row["processing_attempts"]) == ("pending", 0)
     assert store.listing_states(["1758015049233", "404"]) == {
-        "1758015049233": ("pending", UPDATED + timedelta(hours=1))
+        "1758015049233": ("pending", UPDATED + timedelta(hours=1), None)
     }
 
 
@@ -124,7 +126,7 @@ def test_failure_status_is_checked(store):
 @pytest.mark.parametrize(
     "hostile",
     [
-        "O'Brien \"quoted\" `ticks`",
+        'O\'Brien "quoted" `ticks`',
         "'); DROP TABLE raw_job_data; --",
         "%(now)s %s {} \\ :name ?",
         "ümlaut العربية 中文 🚀",
@@ -161,3 +163,66 @@ def test_counts_cover_every_status(store):
         "failed": 0,
         "skipped": 1,
     }
+
+
+def test_scheduled_retry_is_pending_with_its_due_time_and_error(store):
+    store.upsert_listing(listing())
+    store.mark_processing("1758015049233", "https://x")
+    due = datetime.now(UTC) + timedelta(minutes=5)
+    store.schedule_retry("1758015049233", "HTTP 503 (attempt 1, retrying)", due)
+    row = store.get("1758015049233")
+    assert (row["status"], row["processing_error"], row["next_attempt_at"]) == (
+        "pending",
+        "HTTP 503 (attempt 1, retrying)",
+        due,
+    )
+    assert store.recoverable(600) == []
+
+
+def test_recoverable_finds_due_pending_and_stale_processing(store):
+    store.upsert_listing(listing("1"))
+    store.upsert_listing(listing("2"))
+    store.mark_processing("2", "https://unjobs.org/vacancies/2")
+    store.upsert_listing(listing("3"))
+    store.schedule_retry("3", "boom", datetime.now(UTC) - timedelta(seconds=1))
+    assert [(row.post_number, row.status) for row in store.recoverable(600)] == [
+        ("1", "pending"),
+        ("3", "pending"),
+    ]
+    assert [
+        (row.post_number, row.status, row.processing_attempts) for row in store.recoverable(0)
+    ] == [
+        ("1", "pending", 0),
+        ("2", "processing", 1),
+        ("3", "pending", 0),
+    ]
+
+
+def test_failed_postings_are_the_dead_letter_queue_until_requeued(store):
+    store.upsert_listing(listing("1"))
+    store.mark_processing("1", "https://unjobs.org/vacancies/1")
+    store.record_failure(
+        "1", "https://unjobs.org/vacancies/1", "failed", "HTTP 500 (gave up after 1 attempts)"
+    )
+    store.record_failure("2", "https://unjobs.org/vacancies/2", "skipped", "HTTP 404 (gone)")
+    (letter,) = store.dead_letters()
+    assert (letter["post_number"], letter["attempts"], letter["last_error"]) == (
+        "1",
+        1,
+        "HTTP 500 (gave up after 1 attempts)",
+    )
+    assert store.requeue(["failed"], dry_run=True) == ["1"]
+    assert store.get("1")["status"] == "failed"
+    assert store.requeue(["failed"]) == ["1"]
+    assert (store.get("1")["status"], store.get("1")["processing_attempts"]) == ("pending", 0)
+    assert store.dead_letters() == []
+    assert store.requeue() == []
+
+
+def test_crawl_state_is_kept_by_name(store):
+    assert store.get_state("index_walk:https://unjobs.org/") is None
+    store.set_state("index_walk:https://unjobs.org/", "running")
+    store.set_state("index_walk:https://unjobs.org/", "complete")
+    state = store.get_state("index_walk:https://unjobs.org/")
+    assert state.value == "complete"
+    assert datetime.now(UTC) - state.updated_at < timedelta(minutes=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -69,15 +70,58 @@ def _setting(settings, name: str):
     return settings.get(name, getattr(defaults, name))
 
 
-def _positive_int(settings, name: str) -> int:
+def _whole_number(settings, name: str, minimum: int) -> int:
     raw = _setting(settings, name)
     try:
         value = int(raw)
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1, got {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _positive_int(settings, name: str) -> int:
+    return _whole_number(settings, name, 1)
+
+
+def _seconds(settings, name: str) -> float:
+    raw = _setting(settings, name)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not value >= 0:
+        raise ConfigError(f"{name} must be 0 or more seconds, got {raw!r}")
+    return value
+
+
+def _positive_seconds(settings, name: str) -> float:
+    value = _seconds(settings, name)
+    if value == 0:
+        raise ConfigError(f"{name} must be more than 0 seconds, got {_setting(settings, name)!r}")
+    return value
+
+
+def _choice(settings, name: str, choices: tuple[str, ...]) -> str:
+    value = str(_setting(settings, name)).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _redis_url(settings) -> str | None:
+    url = _setting(settings, "REDIS_URL") or None
+    if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix://, got {redact_url(url)}")
+    return url
+
+
+def _namespace(settings) -> str:
+    namespace = str(_setting(settings, "REDIS_NAMESPACE") or "")
+    if not re.fullmatch(r"[\w.-]+", namespace):
+        raise ConfigError(f"REDIS_NAMESPACE must be letters, digits, '.', '-' or '_', got {namespace!r}")
+    return namespace
 
 
 def _http_url(settings, name: str) -> str:
@@ -88,6 +132,42 @@ def _http_url(settings, name: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _ratio(settings, name: str) -> float:
+    raw = _setting(settings, name)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{name} must be a ratio from 0 to 1, got {raw!r}")
+    return value
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
+
+
+def _flag(settings, name: str) -> bool:
+    raw = _setting(settings, name)
+    value = _FLAGS.get(str(raw).strip().lower())
+    if value is None:
+        raise ConfigError(f"{name} must be 1 or 0 (true or false), got {raw!r}")
+    return value
+
+
+def _names(settings, name: str) -> frozenset[str]:
+    """A comma-separated list (or a list), at least one name."""
+    raw = _setting(settings, name)
+    parts = raw if isinstance(raw, (list, tuple)) else str(raw or "").split(",")
+    names = frozenset(part.strip() for part in parts if part.strip())
+    if not names:
+        raise ConfigError(f"{name} must name at least one value, got {raw!r}")
+    return names
+
+
+RENDER_MODES = ("auto", "always", "never")
+"""PLAYWRIGHT_RENDER: the browser only for challenges, for every page, or not at all."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Validated project settings; build it with ``Config.from_settings``."""
@@ -95,19 +175,54 @@ class Config:
     base_url: str
     database: DatabaseTarget
     redis_url: str | None
+    redis_namespace: str
     max_index_pages: int
     max_field_chars: int
     stats_file: str | None
+    retry_backoff_base: float
+    retry_backoff_max: float
+    retry_max_idle_wait: float
+    processing_lease: float
+    worker_idle_timeout: float
+    retry_times: int
+    chromium_path: str | None
+    playwright_render: str
+    cloudflare_challenge_timeout: float
+    progress_interval: float
+    monitors_fail_exit: bool
+    monitor_expected_finish_reasons: frozenset[str]
+    monitor_max_errors: int
+    monitor_max_failed_ratio: float
+    monitor_min_listings: int
+    monitor_max_validation_errors: int
 
     @classmethod
     def from_settings(cls, settings) -> Config:
         return cls(
             base_url=_http_url(settings, "UNJOBS_BASE_URL"),
             database=parse_database_url(_setting(settings, "DATABASE_URL")),
-            redis_url=_setting(settings, "REDIS_URL") or None,
+            redis_url=_redis_url(settings),
+            redis_namespace=_namespace(settings),
             max_index_pages=_positive_int(settings, "MAX_INDEX_PAGES"),
             max_field_chars=_positive_int(settings, "MAX_FIELD_CHARS"),
             stats_file=_setting(settings, "STATS_FILE") or None,
+            retry_backoff_base=_seconds(settings, "RETRY_BACKOFF_BASE"),
+            retry_backoff_max=_seconds(settings, "RETRY_BACKOFF_MAX"),
+            retry_max_idle_wait=_seconds(settings, "RETRY_MAX_IDLE_WAIT"),
+            processing_lease=_seconds(settings, "PROCESSING_LEASE"),
+            worker_idle_timeout=_seconds(settings, "WORKER_IDLE_TIMEOUT"),
+            retry_times=settings.getint("RETRY_TIMES"),
+            chromium_path=_setting(settings, "CHROMIUM_PATH") or None,
+            playwright_render=_choice(settings, "PLAYWRIGHT_RENDER", RENDER_MODES),
+            cloudflare_challenge_timeout=_positive_seconds(settings, "CLOUDFLARE_CHALLENGE_TIMEOUT"),
+            progress_interval=_seconds(settings, "PROGRESS_INTERVAL"),
+            monitors_fail_exit=_flag(settings, "MONITORS_FAIL_EXIT"),
+            monitor_expected_finish_reasons=_names(settings, "MONITOR_EXPECTED_FINISH_REASONS"),
+            monitor_max_errors=_whole_number(settings, "MONITOR_MAX_ERRORS", 0),
+            monitor_max_failed_ratio=_ratio(settings, "MONITOR_MAX_FAILED_RATIO"),
+            monitor_min_listings=_whole_number(settings, "MONITOR_MIN_LISTINGS", 0),
+            monitor_max_validation_errors=_whole_number(settings, "MONITOR_MAX_VALIDATION_ERRORS", 0),
+
         )
 
 

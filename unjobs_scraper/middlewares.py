@@ -7,6 +7,8 @@ from scrapy import signals
 from unjobs_scraper.storage import crawler_store
 
 POST_NUMBER_META = "post_number"
+# Set on a request re-sent right after a Cloudflare challenge was solved: same attempt, not a new one.
+ATTEMPT_NOT_COUNTED_META = "cloudflare_reissue"
 
 
 class PostingStatusMiddleware:
@@ -31,6 +33,6 @@ class PostingStatusMiddleware:
 
     def process_request(self, request):
         post_number = request.meta.get(POST_NUMBER_META)
-        if post_number is not None:
+        if post_number is not None and not request.meta.get(ATTEMPT_NOT_COUNTED_META):
             self.store.mark_processing(post_number, request.url)
         return None

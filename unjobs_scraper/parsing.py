@@ -33,6 +33,8 @@ _DATE_PATTERNS = (  # "15 October 2025" first, then "October 15, 2025"
 _SCRIPT_DATE_VAR = re.compile(r"var\s+(\w+?)i\s*=\s*new\s+Date\(\s*(\d{1,14})\s*\)")
 _SEPARATOR = r"\s*[|\-\u2013\u2014:\u00b7]\s*"
 _TITLE_SITE_NAME = re.compile(rf"^\s*UNjobs{_SEPARATOR}|{_SEPARATOR}UNjobs\b.*$", re.IGNORECASE)
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in b"\t\n\v\f\r")
+_PAGE_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
 _ROW_LABEL = re.compile(r"^(updated|closing date)\b", re.IGNORECASE)
 
 # lxml speaks XPath 1.0 only: lower-case by translate() for case-insensitive matching.
@@ -126,8 +128,30 @@ def parse_listing_page(response: TextResponse) -> ListingPage:
     return page
 
 
+def posting_page_problem(response) -> str | None:
+    """Why a downloaded posting page cannot be read as it is, or None.
+
+    Each of these may be a passing fault (a half-written page, a wrong body), so the retry
+    middleware asks this before the page reaches the spider, and retries.
+    """
+    if not isinstance(response, TextResponse):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "none"
+        return f"not an HTML page: Content-Type {content_type}, {len(response.body)} bytes"
+    head = response.body[:4096]
+    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) // 20:
+        return f"binary content: not an HTML page ({len(response.body)} bytes)"
+    if not _PAGE_END.search(response.body):
+        return f"truncated page: no closing </body> or </html> in {len(response.body)} bytes"
+    if not response.xpath("//h2 | //title | //div[contains(@class, 'fp-snippet')]"):
+        return "no title: the page has no <h2>, <title> or div.fp-snippet"
+    return None
+
+
 def parse_posting(response: TextResponse, listing: Listing | None = None) -> Posting:
     """Read a posting page; what the listing row already told fills what the page lacks."""
+    problem = posting_page_problem(response)
+    if problem is not None:
+        raise PostingParseError(problem)
     post_number = post_number_from_url(response.url) or (listing.post_number if listing else None)
     if not post_number:
         raise PostingParseError(f"no post number: {response.url} does not end in digits")

@@ -61,10 +61,10 @@ class PostingStorePipeline:
             and len(adapter[name]) > self.config.max_field_chars
         ]
         if oversized:
-            error = (
-                f"rejected: {', '.join(oversized)} over MAX_FIELD_CHARS={self.config.max_field_chars}"
+            error = f"rejected: {', '.join(oversized)} over MAX_FIELD_CHARS={self.config.max_field_chars}"
+            self.store.record_failure(
+                adapter["post_number"], adapter["source_url"], "failed", error
             )
-            self.store.record_failure(adapter["post_number"], adapter["source_url"], "failed", error)
             self.crawler.stats.inc_value("unjobs/postings/failed")
             raise DropItem(f"posting {adapter['post_number']} {error}")
         self.store.save_posting(adapter)

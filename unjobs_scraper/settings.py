@@ -14,6 +14,7 @@ COMMANDS_MODULE = "unjobs_scraper.commands"
 UNJOBS_BASE_URL = environment_or_default("UNJOBS_BASE_URL")
 DATABASE_URL = environment_or_default("DATABASE_URL")
 REDIS_URL = environment_or_default("REDIS_URL")
+REDIS_NAMESPACE = environment_or_default("REDIS_NAMESPACE")
 MAX_INDEX_PAGES = environment_or_default("MAX_INDEX_PAGES")
 MAX_FIELD_CHARS = environment_or_default("MAX_FIELD_CHARS")
 
@@ -29,19 +30,65 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 RETRY_TIMES = 5
+# A posting that gives up is recorded as failed (and dead-lettered): a data problem, not a crawler error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+RETRY_BACKOFF_BASE = environment_or_default("RETRY_BACKOFF_BASE")
+RETRY_BACKOFF_MAX = environment_or_default("RETRY_BACKOFF_MAX")
+RETRY_MAX_IDLE_WAIT = environment_or_default("RETRY_MAX_IDLE_WAIT")
+PROCESSING_LEASE = environment_or_default("PROCESSING_LEASE")
+WORKER_IDLE_TIMEOUT = environment_or_default("WORKER_IDLE_TIMEOUT")
+# A posting page is a few tens of KB; anything this large is broken, not worth storing.
+DOWNLOAD_MAXSIZE = 2 * 1024 * 1024
+SCHEDULER = "unjobs_scraper.scheduler.BackoffScheduler"
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "unjobs_scraper.retry.BackoffRetryMiddleware": 550,
+    "unjobs_scraper.cloudflare.CloudflareMiddleware": 560,
     "unjobs_scraper.middlewares.PostingStatusMiddleware": 950,
 }
 EXTENSIONS = {
-    "unjobs_scraper.extensions.StatsFile": 900,
+    "unjobs_scraper.progress.Progress": 500,
+    "unjobs_scraper.monitors.MonitorsExtension": 510,
+    "unjobs_scraper.extensions.StatsFile": 900,  # after the monitors: their results are in the file
 }
 STATS_FILE = environment_or_default("STATS_FILE")
 ITEM_PIPELINES = {
     "unjobs_scraper.pipelines.MarkdownPipeline": 300,
+    "unjobs_scraper.validation.ItemValidationPipeline": 400,
     "unjobs_scraper.pipelines.PostingStorePipeline": 800,
 }
 
+# Progress and run monitors (README: "Progress, monitors and the dashboard").
+PROGRESS_INTERVAL = environment_or_default("PROGRESS_INTERVAL")
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["unjobs_scraper.monitors.CloseMonitors"]
+MONITORS_FAIL_EXIT = environment_or_default("MONITORS_FAIL_EXIT")
+MONITOR_EXPECTED_FINISH_REASONS = environment_or_default("MONITOR_EXPECTED_FINISH_REASONS")
+MONITOR_MAX_ERRORS = environment_or_default("MONITOR_MAX_ERRORS")
+MONITOR_MAX_FAILED_RATIO = environment_or_default("MONITOR_MAX_FAILED_RATIO")
+MONITOR_MIN_LISTINGS = environment_or_default("MONITOR_MIN_LISTINGS")
+MONITOR_MAX_VALIDATION_ERRORS = environment_or_default("MONITOR_MAX_VALIDATION_ERRORS")
+
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Cloudflare and the browser (README: "Cloudflare and the browser"). scrapy-playwright handles
+# http(s) but only opens Chromium for requests with meta["playwright"], which CloudflareMiddleware
+# sets for a challenge (or for every page with PLAYWRIGHT_RENDER=always).
+CHROMIUM_PATH = environment_or_default("CHROMIUM_PATH")
+PLAYWRIGHT_RENDER = environment_or_default("PLAYWRIGHT_RENDER")
+CLOUDFLARE_CHALLENGE_TIMEOUT = environment_or_default("CLOUDFLARE_CHALLENGE_TIMEOUT")
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+ADDONS = {"unjobs_scraper.browser.BrowserAddon": 0}  # PLAYWRIGHT_LAUNCH_OPTIONS from CHROMIUM_PATH
+PLAYWRIGHT_BROWSER_PROVIDER = "unjobs_scraper.browser.LazyBrowserProvider"
+PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: every page shares the clearance cookie
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_ABORT_REQUEST = "unjobs_scraper.browser.abort_request"
+# The browser sends its own headers: Cloudflare binds clearance to the User-Agent that solved it.
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -7,6 +7,7 @@ import signal
 import threading
 from types import FrameType
 
+from tests.replica.challenge import MODES
 from tests.replica.server import Replica
 
 
@@ -19,6 +20,12 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--per-page", type=int, default=25)
     parser.add_argument("--max-pages", type=int, default=40)
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of postings with transient faults")
+    parser.add_argument("--gone-rate", type=float, default=0.0, help="share of postings that answer 404/410")
+    parser.add_argument("--bad-rate", type=float, default=0.0, help="share of postings with malformed pages")
+    parser.add_argument("--stall-seconds", type=float, default=5.0, help="how long a stalled answer hangs")
+    parser.add_argument("--challenge", choices=MODES, default="none", help="a Cloudflare-like interstitial")
+    parser.add_argument("--clearance-ttl", type=float, default=1800.0, help="seconds a cf_clearance cookie works")
     args = parser.parse_args()
     stopped = threading.Event()
 
@@ -29,7 +36,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, request_stop)
     with Replica(
         postings=args.postings, seed=args.seed, latency_ms=args.latency_ms, per_page=args.per_page,
-        max_pages=args.max_pages, host=args.host, port=args.port,
+        max_pages=args.max_pages, host=args.host, port=args.port, fault_rate=args.fault_rate,
+        gone_rate=args.gone_rate, bad_rate=args.bad_rate, stall_seconds=args.stall_seconds,
+        challenge=args.challenge, clearance_ttl=args.clearance_ttl,
     ) as replica:
         print(f"unjobs replica serving {len(replica.site)} postings at {replica.base_url}", flush=True)
         stopped.wait()

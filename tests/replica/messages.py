@@ -20,6 +20,10 @@ class Request:
     body: bytes = b""
 
 
+DROP_CONNECTION = 0
+"""A ``Response.status`` that makes the server close the connection without answering."""
+
+
 @dataclass(frozen=True)
 class Response:
     status: int

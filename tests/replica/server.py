@@ -18,7 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from tests.replica.messages import Layer, Request, Response, Route
+from tests.replica.challenge import PAGE_KINDS, challenge_layers
+from tests.replica.messages import DROP_CONNECTION, Layer, Request, Response, Route
+from tests.replica.faults import Faults
 from tests.replica.pages import ROBOTS_TXT, render_index, render_not_found, render_posting
 from tests.replica.site import Site
 from tests.replica.urls import parse_listing_path, parse_posting_path
@@ -49,11 +51,19 @@ class Replica:
         max_pages: int = 40,
         host: str = "127.0.0.1",
         port: int = 0,
-        layers: Sequence[Layer] = (),
+        fault_rate: float = 0.0,
+        gone_rate: float = 0.0,
+        bad_rate: float = 0.0,
+        stall_seconds: float = 5.0,
+        challenge: str = "none",
+        clearance_ttl: float = 1800.0,
+        challenge_kinds: Sequence[str] = PAGE_KINDS,
     ) -> None:
         self.site = Site(postings=postings, seed=seed, per_page=per_page, max_pages=max_pages)
         self.latency_ms = latency_ms
-        self.layers = tuple(layers)
+        self.faults = Faults(self.site, seed, fault_rate, gone_rate, bad_rate, stall_seconds)
+        # Cloudflare answers before the origin's own faults, as it sits in front of it.
+        self.layers: tuple[Layer, ...] = (*challenge_layers(challenge, clearance_ttl, challenge_kinds), self.faults)
         self.host = host
         self.port = port
         self._server: _Server | None = None
@@ -182,6 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         request = Request(self.command, parts.path, parts.query, self.headers, self.client_address[0], body)
         response = self.server.replica.handle(request)
+        if response.status == DROP_CONNECTION:
+            self.close_connection = True
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -196,6 +209,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
+    """A crawler opens many connections at once; the default backlog of 5 drops some."""
 
     def __init__(self, address: tuple[str, int], replica: Replica) -> None:
         super().__init__(address, _Handler)

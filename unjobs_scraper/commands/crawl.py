@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-import sys
-
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from unjobs_scraper.commands import check_configuration
-
-CONFIGURATION_ERROR_EXIT_CODE = 2
+from unjobs_scraper.browser import check_browser
+from unjobs_scraper.cli import check_redis, configuration, open_configured_store
+from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE
 
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args, opts) -> None:
-        """Runs after ``-s`` is applied and before Scrapy starts logging its banner."""
+        """Runs after ``-s`` is applied and before Scrapy starts logging its banner.
+
+        Opening the store also migrates the schema, once, before any worker component runs.
+        """
         super().process_options(args, opts)
-        if check_configuration(self.settings) is None:
-            sys.exit(CONFIGURATION_ERROR_EXIT_CODE)
+        open_configured_store(self.settings).close()
+        check_redis(self.settings)
+        check_browser(self.settings)
+
+    def _create_crawler(self, spidercls):
+        """Kept, so that ``run`` can read the monitors' results from its stats."""
+        self.crawler = super()._create_crawler(spidercls)
+        return self.crawler
+
+    def run(self, args, opts) -> None:
+        """With ``MONITORS_FAIL_EXIT=1``, a crawl whose monitors failed exits non-zero."""
+        super().run(args, opts)
+        monitors_failed = self.crawler.stats.get_value(FAILED_STAT)
+        if monitors_failed and not self.exitcode and configuration(self.settings).monitors_fail_exit:
+            self.exitcode = MONITORS_FAILED_EXIT_CODE

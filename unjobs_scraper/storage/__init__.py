@@ -7,9 +7,9 @@ from weakref import WeakKeyDictionary
 from scrapy import signals
 
 from unjobs_scraper.config import Config, ConfigError, DatabaseTarget
-from unjobs_scraper.storage.store import ListingState, Store
+from unjobs_scraper.storage.store import ListingState, Recoverable, Store
 
-__all__ = ["ListingState", "Store", "crawler_store", "open_store"]
+__all__ = ["ListingState", "Recoverable", "Store", "crawler_store", "open_store"]
 
 _crawler_stores: WeakKeyDictionary = WeakKeyDictionary()
 
@@ -41,6 +41,8 @@ def crawler_store(crawler) -> Store:
     """
     store = _crawler_stores.get(crawler)
     if store is None:
-        store = _crawler_stores[crawler] = open_store(Config.from_settings(crawler.settings).database)
+        store = _crawler_stores[crawler] = open_store(
+            Config.from_settings(crawler.settings).database
+        )
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store

@@ -8,6 +8,9 @@ TIMESTAMP_COLUMNS = frozenset(
         "created_at",
         "updated_at",
         "applied_at",
+        "next_attempt_at",
+        "failed_at",
+        "oldest_pending_at",
     }
 )
 DATE_COLUMNS = frozenset({"closing_date"})

@@ -42,6 +42,44 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "CREATE INDEX raw_job_data_status_idx ON raw_job_data (status, last_processing_attempt)",
         ),
     ),
+    (
+        2,
+        (
+            "ALTER TABLE raw_job_data ADD COLUMN next_attempt_at {timestamp}",
+            "CREATE INDEX raw_job_data_due_idx ON raw_job_data (status, next_attempt_at)",
+            "CREATE INDEX raw_job_data_updated_idx ON raw_job_data (updated_at)",
+            # The dead-letter queue is every posting that failed after its retries: a view, so
+            # it can never disagree with the postings' own status.
+            """
+            CREATE VIEW dead_letter AS
+            SELECT post_number, source_url, processing_error AS last_error,
+                processing_attempts AS attempts, updated_at AS failed_at
+            FROM raw_job_data WHERE status = 'failed'
+            """,
+            # Small named facts that outlive a crawl, such as whether the last index walk ended.
+            """
+            CREATE TABLE crawl_state (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_at {timestamp} NOT NULL
+            )
+            """,
+        ),
+    ),
+    # Indexes for the dashboard (README: "What each page costs"), one per question it asks.
+    (
+        3,
+        (
+            # postings processed per hour (the chart)
+            "CREATE INDEX raw_job_data_crawled_idx ON raw_job_data (crawled_at)",
+            # the latest errors (the dashboard and `scrapy status`): only rows that have one
+            "CREATE INDEX raw_job_data_error_idx ON raw_job_data (updated_at) WHERE processing_error IS NOT NULL",
+            # the postings table, newest first, by status / organization / country (keyset pages)
+            "CREATE INDEX raw_job_data_status_number_idx ON raw_job_data (status, post_number)",
+            "CREATE INDEX raw_job_data_organization_idx ON raw_job_data (organization_name, post_number)",
+            "CREATE INDEX raw_job_data_country_idx ON raw_job_data (location_country, post_number)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 def _to_sqlite(value: Any) -> Any:
     """Timestamps as fixed-width UTC text, so text order is time order."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime(_TIMESTAMP_FORMAT)
+        return value.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -44,7 +44,9 @@ class SqliteDialect:
 
     def __init__(self, path: str) -> None:
         if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
-            raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old; 3.39 or newer is needed")
+            raise RuntimeError(
+                f"SQLite {sqlite3.sqlite_version} is too old; 3.39 or newer is needed"
+            )
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(path, timeout=30, isolation_level=None)
@@ -65,7 +67,10 @@ class SqliteDialect:
             return []
         columns = [column[0] for column in cursor.description]
         return [
-            {column: _from_sqlite(column, value) for column, value in zip(columns, row)}
+            {
+                column: _from_sqlite(column, value)
+                for column, value in zip(columns, row, strict=False)
+            }
             for row in cursor.fetchall()
         ]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from unjobs_scraper import defaults
@@ -20,10 +20,26 @@ class ListingState(NamedTuple):
 
     status: str
     listing_updated_at: datetime | None
+    next_attempt_at: datetime | None = None
+
+
+class CrawlState(NamedTuple):
+    value: str
+    updated_at: datetime
+
+
+class Recoverable(NamedTuple):
+    """A posting that should be in the queue but may not be: pending and due, or stale processing."""
+
+    post_number: str
+    source_url: str
+    status: str
+    processing_attempts: int
+    closing_date: date | None
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _without_nul(value: Any) -> Any:
@@ -79,16 +95,23 @@ class Store:
         return f"""
             INSERT INTO {TABLE} ({self._columns(LISTING_COLUMNS)}, status, processing_attempts,
                 created_at, updated_at)
-            VALUES ({", ".join(f"%({c})s" for c in LISTING_COLUMNS)}, 'pending', 0, %(now)s, %(now)s)
+            VALUES ({
+            ", ".join(f"%({c})s" for c in LISTING_COLUMNS)
+        }, 'pending', 0, %(now)s, %(now)s)
             ON CONFLICT (post_number) DO UPDATE SET
                 source_url = excluded.source_url,
                 listing_title = excluded.listing_title,
                 listing_updated_at = excluded.listing_updated_at,
-                {", ".join(f"{quote(c)} = COALESCE({TABLE}.{quote(c)}, excluded.{quote(c)})"
-                           for c in sorted(LISTING_FILLED_COLUMNS))},
+                {
+            ", ".join(
+                f"{quote(c)} = COALESCE({TABLE}.{quote(c)}, excluded.{quote(c)})"
+                for c in sorted(LISTING_FILLED_COLUMNS)
+            )
+        },
                 status = 'pending',
                 processing_attempts = 0,
                 processing_error = NULL,
+                next_attempt_at = NULL,
                 updated_at = excluded.updated_at
             WHERE {TABLE}.listing_updated_at IS DISTINCT FROM excluded.listing_updated_at
         """
@@ -110,6 +133,7 @@ class Store:
                 {", ".join(assignments)},
                 status = 'processed',
                 processing_error = NULL,
+                next_attempt_at = NULL,
                 crawled_at = excluded.crawled_at,
                 updated_at = excluded.updated_at
         """
@@ -122,12 +146,15 @@ class Store:
             return {}
         placeholders = ", ".join(f"%(p{i})s" for i in range(len(numbers)))
         rows = self.dialect.execute(
-            f"SELECT post_number, status, listing_updated_at FROM {TABLE}"
+            f"SELECT post_number, status, listing_updated_at, next_attempt_at FROM {TABLE}"
             f" WHERE post_number IN ({placeholders})",
             {f"p{i}": number for i, number in enumerate(numbers)},
         )
         return {
-            row["post_number"]: ListingState(row["status"], row["listing_updated_at"]) for row in rows
+            row["post_number"]: ListingState(
+                row["status"], row["listing_updated_at"], row["next_attempt_at"]
+            )
+            for row in rows
         }
 
     def upsert_listing(self, listing: Mapping[str, Any]) -> None:
@@ -166,6 +193,7 @@ class Store:
             ON CONFLICT (post_number) DO UPDATE SET
                 status = excluded.status,
                 processing_error = excluded.processing_error,
+                next_attempt_at = NULL,
                 updated_at = excluded.updated_at
             """,
             self._params(
@@ -178,16 +206,125 @@ class Store:
             ),
         )
 
+    def schedule_retry(self, post_number: str, error: str, due_at: datetime) -> None:
+        """A failed attempt with retries left: ``pending`` again, not before ``due_at``.
+
+        The due time is stored so that the wait survives a crash of the crawler.
+        """
+        self.dialect.execute(
+            f"""
+            UPDATE {TABLE} SET status = 'pending', processing_error = %(error)s,
+                next_attempt_at = %(due_at)s, updated_at = %(now)s
+            WHERE post_number = %(post_number)s
+            """,
+            self._params(
+                {"post_number": post_number, "error": self.truncate_error(error), "due_at": due_at}
+            ),
+        )
+
+    def recoverable(
+        self, processing_lease_seconds: float, limit: int = 10_000
+    ) -> list[Recoverable]:
+        """Postings to queue again: ``pending`` and due, or ``processing`` past their lease."""
+        now = utc_now()
+        rows = self.dialect.execute(
+            f"""
+            SELECT post_number, source_url, status, processing_attempts, closing_date FROM {TABLE}
+            WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
+               OR (status = 'processing' AND last_processing_attempt < %(lease_cutoff)s)
+            ORDER BY post_number
+            LIMIT %(limit)s
+            """,
+            {
+                "now": now,
+                "lease_cutoff": now - timedelta(seconds=processing_lease_seconds),
+                "limit": limit,
+            },
+        )
+        return [Recoverable(**row) for row in rows]
+
+    def requeue(
+        self, statuses: Sequence[str] = (), post_numbers: Sequence[str] = (), dry_run: bool = False
+    ) -> list[str]:
+        """Move matching postings back to ``pending`` with a fresh retry budget.
+
+        Filters combine; with neither, nothing matches. Returns the post numbers concerned.
+        """
+        if not statuses and not post_numbers:
+            return []
+        conditions, params = [], {}
+        for name, values in (("status", statuses), ("post_number", post_numbers)):
+            if values:
+                keys = [f"{name}{i}" for i in range(len(values))]
+                conditions.append(f"{name} IN ({', '.join(f'%({key})s' for key in keys)})")
+                params.update(zip(keys, values, strict=False))
+        where = " AND ".join(conditions)
+        with self.dialect.transaction():
+            matched = [
+                row["post_number"]
+                for row in self.dialect.execute(
+                    f"SELECT post_number FROM {TABLE} WHERE {where} ORDER BY post_number", params
+                )
+            ]
+            if matched and not dry_run:
+                self.dialect.execute(
+                    f"""
+                    UPDATE {TABLE} SET status = 'pending', processing_attempts = 0,
+                        next_attempt_at = NULL, updated_at = %(now)s
+                    WHERE {where}
+                    """,
+                    {**params, "now": utc_now()},
+                )
+        return matched
+
+    def set_state(self, name: str, value: str) -> None:
+        self.dialect.execute(
+            """
+            INSERT INTO crawl_state (name, value, updated_at) VALUES (%(name)s, %(value)s, %(now)s)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """,
+            self._params({"name": name, "value": value}),
+        )
+
+    def get_state(self, name: str) -> CrawlState | None:
+        rows = self.dialect.execute(
+            "SELECT value, updated_at FROM crawl_state WHERE name = %(name)s", {"name": name}
+        )
+        return CrawlState(**rows[0]) if rows else None
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, post_number: str) -> dict[str, Any] | None:
         rows = self.dialect.execute(
-            f"SELECT * FROM {TABLE} WHERE post_number = %(post_number)s", {"post_number": post_number}
+            f"SELECT * FROM {TABLE} WHERE post_number = %(post_number)s",
+            {"post_number": post_number},
         )
         return rows[0] if rows else None
 
     def all_postings(self) -> list[dict[str, Any]]:
         return self.dialect.execute(f"SELECT * FROM {TABLE} ORDER BY post_number")
+
+    def summary(self, recent_errors: int = 10) -> dict[str, Any]:
+        """What ``scrapy status`` shows: counts, the oldest pending posting, recent errors, DLQ size."""
+        oldest = self.dialect.execute(
+            f"SELECT post_number, source_url, created_at AS oldest_pending_at FROM {TABLE}"
+            " WHERE status = 'pending' ORDER BY created_at, post_number LIMIT 1"
+        )
+        errors = self.dialect.execute(
+            f"SELECT post_number, status, processing_attempts, processing_error, updated_at FROM {TABLE}"
+            " WHERE processing_error IS NOT NULL ORDER BY updated_at DESC, post_number LIMIT %(limit)s",
+            {"limit": recent_errors},
+        )
+        dead = self.dialect.execute("SELECT COUNT(*) AS n FROM dead_letter")
+        return {
+            "counts": self.count_by_status(),
+            "oldest_pending": oldest[0] if oldest else None,
+            "recent_errors": errors,
+            "dead_letter": dead[0]["n"],
+        }
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return self.dialect.execute("SELECT * FROM dead_letter ORDER BY failed_at, post_number")
 
     def count_by_status(self) -> dict[str, int]:
         rows = self.dialect.execute(f"SELECT status, COUNT(*) AS n FROM {TABLE} GROUP BY status")

@@ -1,0 +1,410 @@
+"""Cloudflare challenges: detection, the browser's discovery, the replica's challenge, whole crawls.
+
+Crawls run ``scrapy crawl`` against the replica with ``--challenge js`` (an interstitial that
+resolves after about a second, clearance bound to the User-Agent) or ``turnstile`` (never
+resolves). Every test ends by checking that none of the Chromium processes its crawls started is
+still running: a marker in the environment, which the crawl passes on to Playwright and Chromium,
+tells them from any other browser on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+
+from tests.crawling import PROJECT_ROOT, run_crawl, run_scrapy
+from tests.databases import stored_rows
+from tests.processes import chromium_marked, sampled
+from tests.replica import Replica
+from tests.test_config import config_with
+from unjobs_scraper import browser
+from unjobs_scraper import settings as project_settings
+from unjobs_scraper.cloudflare import challenge_error, is_challenge
+from unjobs_scraper.config import ConfigError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MARK = "UNJOBS_TEST_BROWSER_MARK"
+CHROMIUM_EXIT_GRACE_SECONDS = 5
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0 Safari/537.36"
+TOKEN = re.compile(r"cf_clearance=([^;\"]+)")
+
+
+@pytest.fixture(autouse=True)
+def no_chromium_left(monkeypatch):
+    """After the test, no Chromium that its crawls started is running (they get a few seconds)."""
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv(MARK, mark)
+    yield
+    deadline = time.monotonic() + CHROMIUM_EXIT_GRACE_SECONDS
+    while (left := chromium_marked(MARK, mark)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for process in left:
+        os.kill(process.pid, signal.SIGKILL)
+    assert [process.pid for process in left] == []
+
+
+def field_mismatches(replica: Replica, base_url: str, stored: dict[str, dict]) -> list:
+    """Stored fields that differ from what the replica generated (``base_url``: it may be stopped)."""
+    return [
+        (number, name, stored[number][name], value)
+        for number in replica.site.post_numbers()
+        for name, value in replica.site.expected(number, base_url).items()
+        if stored[number][name] != value
+    ]
+
+
+def assert_finished(result) -> None:
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats["finish_reason"] == "finished"
+    assert result.stats.get("log_count/ERROR", 0) == 0, result.log[-3000:]
+
+
+# -- detection ---------------------------------------------------------------------------------
+
+
+def response(body: str | bytes, status: int = 403, headers: dict | None = None) -> HtmlResponse:
+    body = body if isinstance(body, bytes) else body.encode()
+    return HtmlResponse("https://unjobs.org/vacancies/1", status=status, body=body, headers=headers or {})
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "headers", "expected"),
+    [
+        ("cloudflare_managed_challenge.html", 403, {"cf-mitigated": "challenge"}, True),
+        ("cloudflare_managed_challenge.html", 403, {}, True),
+        ("cloudflare_legacy_js_challenge.html", 503, {}, True),
+        ("cloudflare_turnstile.html", 403, {}, True),
+        ("posting_full.html", 200, {"cf-mitigated": "challenge"}, True),
+        ("cloudflare_managed_challenge.html", 200, {}, False),
+        ("cloudflare_blocked.html", 403, {}, False),
+        ("posting_full.html", 403, {}, False),
+        ("posting_full.html", 200, {}, False),
+    ],
+)
+def test_is_challenge_on_saved_pages(name, status, headers, expected):
+    assert is_challenge(response(fixture(name), status, headers)) is expected
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "<title>Just a moment...</title>",
+        '<form id="challenge-form" method="POST"></form>',
+        '<div class="cf-turnstile" data-sitekey="x"></div>',
+        "<script>window._cf_chl_opt = {cType: 'managed'};</script>",
+    ],
+)
+def test_each_interstitial_mark_alone_makes_a_403_a_challenge(mark):
+    assert is_challenge(response(f"<html><head></head><body>{mark}</body></html>"))
+
+
+def test_the_challenge_error_names_the_challenge_and_the_timeout():
+    assert challenge_error(30.0) == "Cloudflare challenge not solved within 30 s"
+
+
+# -- settings and the browser's discovery --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PLAYWRIGHT_RENDER", "sometimes", "^PLAYWRIGHT_RENDER must be one of auto, always, never"),
+        ("CLOUDFLARE_CHALLENGE_TIMEOUT", "0", "^CLOUDFLARE_CHALLENGE_TIMEOUT must be more than 0"),
+        ("CLOUDFLARE_CHALLENGE_TIMEOUT", "soon", "^CLOUDFLARE_CHALLENGE_TIMEOUT must be a number"),
+    ],
+)
+def test_bad_browser_settings_name_themselves(name, value, message):
+    with pytest.raises(ConfigError, match=message):
+        config_with(**{name: value})
+
+
+def test_browser_settings_defaults():
+    config = config_with()
+    assert (config.playwright_render, config.cloudflare_challenge_timeout, config.chromium_path) == (
+        "auto", 30.0, None,
+    )
+
+
+def project_settings_with(**overrides) -> Settings:
+    settings = Settings()
+    settings.setmodule(project_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def executable(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.fixture
+def no_browser_anywhere(tmp_path, monkeypatch):
+    """A machine without any browser: no system Chromium, an empty PATH, no Playwright download."""
+    monkeypatch.setattr(browser, "SYSTEM_CHROMIUM", (str(tmp_path / "usr/bin/chromium"),))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "ms-playwright"))
+    return tmp_path
+
+
+def install_playwright_download(root: Path) -> None:
+    package = Path(browser.playwright.__file__).parent / "driver" / "package"
+    revision = re.search(r'"chromium-headless-shell",\s*"revision":\s*"(\d+)"', (package / "browsers.json").read_text())[1]
+    (root / "ms-playwright" / f"chromium_headless_shell-{revision}").mkdir(parents=True)
+
+
+def test_chromium_path_comes_first(no_browser_anywhere):
+    configured = executable(no_browser_anywhere / "opt/chrome")
+    executable(no_browser_anywhere / "usr/bin/chromium")
+    assert browser.find_chromium(configured) == browser.Chromium(configured, "CHROMIUM_PATH")
+
+
+def test_a_chromium_path_that_is_not_executable_is_a_one_line_error(no_browser_anywhere):
+    with pytest.raises(ConfigError, match=r"^CHROMIUM_PATH is not an executable file: /nowhere/chrome$"):
+        browser.find_chromium("/nowhere/chrome")
+
+
+def test_system_chromium_comes_before_the_path_and_playwright(no_browser_anywhere):
+    system = executable(no_browser_anywhere / "usr/bin/chromium")
+    executable(no_browser_anywhere / "bin/chromium-browser")
+    install_playwright_download(no_browser_anywhere)
+    assert browser.find_chromium(None) == browser.Chromium(system, "system")
+
+
+@pytest.mark.parametrize("installed", [("chromium-browser", "google-chrome"), ("google-chrome",)])
+def test_commands_on_path_in_order(no_browser_anywhere, installed):
+    paths = [executable(no_browser_anywhere / "bin" / name) for name in installed]
+    install_playwright_download(no_browser_anywhere)
+    assert browser.find_chromium(None) == browser.Chromium(paths[0], "system")
+
+
+def test_playwright_download_comes_last(no_browser_anywhere):
+    install_playwright_download(no_browser_anywhere)
+    chromium = browser.find_chromium(None)
+    assert (chromium.path, "executable_path" in chromium.launch_options()) == (None, False)
+
+
+def test_no_browser_is_one_line_naming_the_setting_unless_render_is_never(no_browser_anywhere):
+    assert browser.find_chromium(None) is None
+    with pytest.raises(ConfigError, match=r"^PLAYWRIGHT_RENDER=auto needs Chromium") as error:
+        browser.required_chromium(config_with())
+    assert "\n" not in str(error.value)
+    assert browser.required_chromium(config_with(PLAYWRIGHT_RENDER="never")) is None
+
+
+def test_launch_options_name_the_binary_and_keep_chromium_offline():
+    options = browser.Chromium("/usr/bin/chromium", "system").launch_options()
+    assert options["executable_path"] == "/usr/bin/chromium"
+    assert {"--no-sandbox", "--disable-background-networking", "--disable-component-update"} <= set(options["args"])
+
+
+def test_the_add_on_launches_chromium_path_unless_launch_options_are_given(no_browser_anywhere):
+    configured = executable(no_browser_anywhere / "opt/chrome")
+    settings = project_settings_with(CHROMIUM_PATH=configured)
+    browser.BrowserAddon().update_settings(settings)
+    assert settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == configured
+    explicit = project_settings_with(CHROMIUM_PATH=configured, PLAYWRIGHT_LAUNCH_OPTIONS={"headless": False})
+    browser.BrowserAddon().update_settings(explicit)
+    assert explicit.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") == {"headless": False}
+
+
+def test_crawl_with_a_missing_browser_stops_in_one_line(sqlite_url):
+    result = run_scrapy(sqlite_url, "crawl", "unjobs", "-s", "CHROMIUM_PATH=/nowhere/chrome")
+    assert (result.returncode, result.stderr.strip()) == (
+        2, "unjobs-scraper: CHROMIUM_PATH is not an executable file: /nowhere/chrome",
+    )
+
+
+# -- the replica's challenge -------------------------------------------------------------------
+
+
+def get(url: str, user_agent: str = BROWSER_UA, cookie: str | None = None) -> tuple[int, dict, str]:
+    headers = {"User-Agent": user_agent, **({"Cookie": f"cf_clearance={cookie}"} if cookie else {})}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as answer:
+            return answer.status, dict(answer.headers), answer.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+def test_js_challenge_clears_for_the_user_agent_that_solved_it_until_the_ttl():
+    with Replica(postings=5, challenge="js", clearance_ttl=0.5) as replica:
+        posting = f"{replica.base_url}vacancies/{replica.site.post_numbers()[0]}"
+        status, headers, body = get(posting)
+        assert (status, headers["cf-mitigated"]) == (403, "challenge")
+        assert "<title>Just a moment...</title>" in body and 'id="challenge-form"' in body
+        token = TOKEN.search(body)[1]
+        assert get(f"{replica.base_url}robots.txt")[0] == 200
+        assert get(posting, cookie=token)[0] == 200
+        assert get(posting, user_agent="unjobs-scraper/0.1", cookie=token)[0] == 403
+        time.sleep(1.6)  # the script's one-second delay plus the TTL
+        assert get(posting, cookie=token)[0] == 403
+        stats = replica.stats()["challenge"]
+    assert stats["challenges"] == {"browser": 0, "plain": 3}
+    assert stats["pages"]["plain"] == {"index": 0, "posting": 1, "other": 1}
+    assert stats["clearances_used"] == 1
+
+
+def test_turnstile_never_hands_out_a_cookie_and_browsers_count_apart():
+    with Replica(postings=5, challenge="turnstile") as replica:
+        request = urllib.request.Request(replica.base_url, headers={"Sec-Fetch-Mode": "navigate"})
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=5)
+        with error.value:
+            body = error.value.read().decode()
+        assert 'class="cf-turnstile"' in body and "cf_clearance" not in body
+        assert replica.stats()["challenge"]["challenges"] == {"browser": 1, "plain": 0}
+
+
+def test_cli_serves_the_challenge():
+    command = [sys.executable, "-m", "tests.replica", "--port", "0", "--postings", "5", "--challenge", "js",
+               "--clearance-ttl", "60"]
+    with subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            base_url = re.search(r"http://\S+", process.stdout.readline())[0]
+            assert get(base_url)[0] == 403
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=5)
+
+
+# -- whole crawls --------------------------------------------------------------------------------
+
+FAST_FAILURE = {"CLOUDFLARE_CHALLENGE_TIMEOUT": "2", "RETRY_TIMES": "1", "RETRY_BACKOFF_BASE": "0.1"}
+
+
+@pytest.mark.crawl
+def test_js_challenge_is_solved_once_and_postings_go_over_plain_http(database_url):
+    with Replica(postings=200, seed=13, challenge="js") as replica:
+        base_url = replica.base_url
+        result = run_crawl(replica.base_url, database_url, timeout=120)
+        challenge = replica.stats()["challenge"]
+    assert_finished(result)
+    stored = stored_rows(database_url)
+    assert sorted(stored) == sorted(replica.site.post_numbers())
+    assert field_mismatches(replica, base_url, stored) == []
+    assert {(r["status"], r["processing_attempts"], r["processing_error"]) for r in stored.values()} == {
+        ("processed", 1, None)
+    }
+    assert result.stats["cloudflare/solves"] == 1
+    assert sum(challenge["challenges"].values()) <= 4
+    assert challenge["pages"]["plain"]["posting"] == 200
+    assert challenge["pages"]["browser"]["posting"] == 0
+
+
+@pytest.mark.crawl
+def test_expired_clearance_is_solved_again_and_the_crawl_finishes(sqlite_url):
+    with Replica(postings=40, seed=17, challenge="js", clearance_ttl=1.0, latency_ms=50) as replica:
+        result = run_crawl(replica.base_url, sqlite_url, settings={"CONCURRENT_REQUESTS": "2"}, timeout=120)
+        challenge = replica.stats()["challenge"]
+    assert_finished(result)
+    stored = stored_rows(sqlite_url)
+    assert (len(stored), {(r["status"], r["processing_attempts"]) for r in stored.values()}) == (40, {("processed", 1)})
+    solves = result.stats["cloudflare/solves"]
+    assert solves >= 2
+    assert challenge["clearances_used"] == result.stats["cloudflare/solved"] == solves
+    assert result.stats["playwright/browser_count"] == solves  # closed after each solve
+
+
+@pytest.mark.crawl
+def test_turnstile_fails_every_posting_naming_the_challenge_in_bounded_time(sqlite_url):
+    with Replica(postings=20, seed=19, challenge="turnstile", challenge_kinds=("posting",)) as replica:
+        started = time.monotonic()
+        result = run_crawl(replica.base_url, sqlite_url, settings=FAST_FAILURE, timeout=120)
+        elapsed = time.monotonic() - started
+    assert_finished(result)
+    stored = stored_rows(sqlite_url)
+    assert len(stored) == 20
+    assert {r["status"] for r in stored.values()} == {"failed"}
+    assert [r["processing_error"] for r in stored.values() if "Cloudflare challenge" not in r["processing_error"]] == []
+    assert [r for r in stored.values() if r["post_name"] or r["post_content_html"]] == []
+    assert result.stats["cloudflare/solves"] <= 3  # one per timeout-and-pause, not one per posting
+    assert elapsed < 60
+
+
+@pytest.mark.crawl
+def test_render_never_leaves_challenges_to_the_retry_rules_without_a_browser(sqlite_url):
+    with Replica(postings=10, seed=37, challenge="js", challenge_kinds=("posting",)) as replica:
+        settings = {**FAST_FAILURE, "PLAYWRIGHT_RENDER": "never"}
+        result = run_crawl(replica.base_url, sqlite_url, settings=settings, timeout=120)
+        challenge = replica.stats()["challenge"]
+    assert_finished(result)
+    stored = stored_rows(sqlite_url)
+    assert {(r["status"], r["processing_attempts"]) for r in stored.values()} == {("failed", 2)}
+    assert [r["processing_error"] for r in stored.values() if "Cloudflare challenge" not in r["processing_error"]] == []
+    assert challenge["challenges"] == {"browser": 0, "plain": 20}
+    assert [name for name in result.stats if name.startswith(("playwright/", "cloudflare/"))] == []
+
+
+@pytest.mark.crawl
+def test_a_challenged_index_is_never_parsed(sqlite_url):
+    with Replica(postings=20, seed=19, challenge="turnstile") as replica:
+        result = run_crawl(replica.base_url, sqlite_url, settings=FAST_FAILURE, timeout=120)
+    assert result.returncode == 0
+    assert "unjobs/listings/seen" not in result.stats
+    assert stored_rows(sqlite_url) == {}
+    assert re.search(r"Index page \S+ failed: Cloudflare challenge", result.log), result.log[-3000:]
+
+
+@pytest.mark.crawl
+def test_render_always_passes_the_same_checks_in_the_browser(sqlite_url):
+    with Replica(postings=24, seed=23, challenge="js") as replica:
+        base_url = replica.base_url
+        result = run_crawl(replica.base_url, sqlite_url, settings={"PLAYWRIGHT_RENDER": "always"}, timeout=120)
+        challenge = replica.stats()["challenge"]
+    assert_finished(result)
+    stored = stored_rows(sqlite_url)
+    assert field_mismatches(replica, base_url, stored) == []
+    assert {(r["status"], r["processing_attempts"]) for r in stored.values()} == {("processed", 1)}
+    assert sum(challenge["challenges"].values()) <= 4
+    assert (challenge["pages"]["browser"]["posting"], challenge["pages"]["plain"]["posting"]) == (24, 0)
+    assert result.stats["playwright/page_count/max_concurrent"] <= project_settings.PLAYWRIGHT_MAX_PAGES_PER_CONTEXT
+
+
+@pytest.mark.crawl
+def test_a_site_without_challenges_starts_no_browser(sqlite_url):
+    with Replica(postings=30, seed=29) as replica, sampled(lambda: chromium_marked(MARK, os.environ[MARK])) as seen:
+        result = run_crawl(replica.base_url, sqlite_url, timeout=120)
+    assert_finished(result)
+    assert len(stored_rows(sqlite_url)) == 30
+    assert [found for found in seen if found] == []
+    assert [name for name in result.stats if name.startswith("playwright/")] == []
+
+
+@pytest.mark.crawl
+def test_a_crashed_browser_is_relaunched_and_its_pages_retried(sqlite_url):
+    mark = os.environ[MARK]
+
+    def kill_the_browser_once_it_has_served_postings() -> None:
+        browsers = [p for p in chromium_marked(MARK, mark) if not any(a.startswith("--type=") for a in p.command)]
+        if browsers and not killed and replica.stats()["challenge"]["pages"]["browser"]["posting"] >= 3:
+            os.kill(browsers[0].pid, signal.SIGKILL)
+            killed.append(browsers[0].pid)
+
+    killed: list[int] = []
+    with Replica(postings=20, seed=31, challenge="js", latency_ms=20) as replica:
+        with sampled(kill_the_browser_once_it_has_served_postings, interval=0.05):
+            result = run_crawl(replica.base_url, sqlite_url, settings={"PLAYWRIGHT_RENDER": "always"}, timeout=120)
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(killed) == 1
+    assert result.stats["playwright/browser_count"] == 2
+    stored = stored_rows(sqlite_url)
+    assert (len(stored), {r["status"] for r in stored.values()}) == (20, {"processed"})

@@ -1,0 +1,47 @@
+"""``scrapy status``: where the collection stands, for people (default) or scripts (--json)."""
+
+from __future__ import annotations
+
+import json
+
+from unjobs_scraper.cli import StoreCommand, open_configured_store
+
+
+def format_summary(summary: dict) -> str:
+    counts = summary["counts"]
+    lines = [
+        f"postings: {sum(counts.values())}",
+        *(f"  {status:<11} {count}" for status, count in counts.items()),
+        f"dead-letter queue: {summary['dead_letter']}",
+    ]
+    oldest = summary["oldest_pending"]
+    if oldest:
+        lines.append(
+            f"oldest pending: {oldest['post_number']} since {oldest['oldest_pending_at']:%Y-%m-%d %H:%M:%S} UTC"
+        )
+    else:
+        lines.append("oldest pending: none")
+    lines.append(f"last {len(summary['recent_errors'])} errors:")
+    lines += [
+        f"  {row['updated_at']:%Y-%m-%d %H:%M:%S} {row['post_number']} [{row['status']},"
+        f" {row['processing_attempts']} attempts] {row['processing_error']}"
+        for row in summary["recent_errors"]
+    ]
+    return "\n".join(lines)
+
+
+class Command(StoreCommand):
+    def short_desc(self) -> str:
+        return "Show postings per status, the oldest pending one, the last errors and the dead-letter queue"
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    def run(self, args, opts) -> None:
+        store = open_configured_store(self.settings)
+        try:
+            summary = store.summary()
+        finally:
+            store.close()
+        print(json.dumps(summary, default=str, indent=2) if opts.json else format_summary(summary))

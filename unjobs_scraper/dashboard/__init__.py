@@ -1,0 +1,1 @@
+"""The monitoring dashboard (``scrapy dashboard``): read-only pages over the postings database."""

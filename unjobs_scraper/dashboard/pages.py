@@ -1,0 +1,56 @@
+"""What each dashboard page shows, gathered in one trip to a database worker per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from unjobs_scraper import defaults
+from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
+from unjobs_scraper.dashboard.queries import (
+    Filters, dead_letter_page, facet_values, matching_count, postings_page, processed_per_hour,
+)
+from unjobs_scraper.storage.schema import STATUSES
+from unjobs_scraper.storage.store import Store, utc_now
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much each page shows (``DASHBOARD_*`` in defaults.py)."""
+
+    page_size: int = defaults.DASHBOARD_PAGE_SIZE
+    chart_days: int = defaults.DASHBOARD_CHART_DAYS
+    recent_failures: int = defaults.DASHBOARD_RECENT_FAILURES
+    dead_letters: int = defaults.DASHBOARD_DEAD_LETTERS
+    count_cap: int = defaults.DASHBOARD_COUNT_CAP
+
+
+def overview(store: Store, limits: Limits) -> dict[str, Any]:
+    """Counts per status, the chart, the latest errors and the head of the dead-letter queue."""
+    start = first_hour(utc_now(), limits.chart_days)
+    return {
+        "summary": store.summary(recent_errors=limits.recent_failures),
+        "chart": hourly_chart(processed_per_hour(store, start), start, limits.chart_days),
+        "chart_days": limits.chart_days,
+        "dead_letters": dead_letter_page(store, limits.dead_letters),
+    }
+
+
+def postings(store: Store, query: dict[str, list[str]], limits: Limits) -> dict[str, Any]:
+    """One page of the postings table, with what its filter form offers."""
+    filters = Filters.from_query(query)
+    cursor = {name: (query.get(name) or [""])[0] for name in ("after", "before")}
+    return {
+        "filters": filters,
+        "page": postings_page(store, filters, limits.page_size, **cursor),
+        "matching": matching_count(store, filters, limits.count_cap),
+        "count_cap": limits.count_cap,
+        "statuses": STATUSES,
+        "organizations": facet_values(store, "organization"),
+        "countries": facet_values(store, "country"),
+    }
+
+
+def requeue(store: Store, post_numbers: list[str]) -> list[str]:
+    """Failed postings back to ``pending``: those given, or the whole dead-letter queue."""
+    return store.requeue(statuses=["failed"], post_numbers=post_numbers)

@@ -1,0 +1,131 @@
+"""What the dashboard reads, each query bounded and served by an index (migration 3).
+
+The postings table pages by keyset on ``post_number`` (newest first), never by OFFSET, so page
+500 costs what page 1 does. Counts of a filtered table stop at ``DASHBOARD_COUNT_CAP``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from unjobs_scraper.storage.store import TABLE, Store
+
+LISTED_COLUMNS = (
+    "post_number, post_name, organization_name, location_country, location_city, status,"
+    " processing_attempts, processing_error, updated_at"
+)
+FACET_COLUMNS = {"organization": "organization_name", "country": "location_country"}
+SEARCHED_COLUMNS = ("post_name", "organization_name", "location_city")
+HOUR_BUCKET = {
+    # 'YYYY-MM-DDTHH' in UTC on both backends; SQLite stores timestamps as UTC ISO text.
+    "postgresql": "to_char(crawled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
+    "sqlite": "substr(crawled_at, 1, 13)",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The postings table's query string: each field narrows the rows, empty ones do not."""
+
+    status: str = ""
+    organization: str = ""
+    country: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query: dict[str, list[str]]) -> Filters:
+        return cls(**{f.name: (query.get(f.name) or [""])[0].strip() for f in fields(cls)})
+
+    def where(self) -> tuple[list[str], dict[str, Any]]:
+        conditions, params = [], {}
+        for name, column in (("status", "status"), *FACET_COLUMNS.items()):
+            if getattr(self, name):
+                conditions.append(f"{column} = %({name})s")
+                params[name] = getattr(self, name)
+        if self.q.isdigit():  # a post number: one index lookup
+            conditions.append("post_number = %(q)s")
+            params["q"] = self.q
+        elif self.q:
+            searched = " OR ".join(f"LOWER({column}) LIKE %(pattern)s ESCAPE '\\'" for column in SEARCHED_COLUMNS)
+            conditions.append(f"({searched})")
+            escaped = self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params["pattern"] = f"%{escaped}%"
+        return conditions, params
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    newer: str | None
+    """``before=`` for the previous (newer) page, None on the first page."""
+    older: str | None
+    """``after=`` for the next (older) page, None on the last page."""
+
+
+def postings_page(store: Store, filters: Filters, size: int, after: str = "", before: str = "") -> Page:
+    """One page of matching postings, newest post number first, after or before a cursor."""
+    conditions, params = filters.where()
+    backwards = bool(before) and not after
+    if after or before:
+        conditions.append("post_number < %(cursor)s" if not backwards else "post_number > %(cursor)s")
+        params["cursor"] = after or before
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = store.dialect.execute(
+        f"SELECT {LISTED_COLUMNS} FROM {TABLE} {where}"
+        f" ORDER BY post_number {'ASC' if backwards else 'DESC'} LIMIT %(limit)s",
+        {**params, "limit": size + 1},
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        return Page(rows, rows[0]["post_number"] if more else None, rows[-1]["post_number"] if rows else None)
+    newer = rows[0]["post_number"] if rows and after else None
+    return Page(rows, newer, rows[-1]["post_number"] if more else None)
+
+
+def matching_count(store: Store, filters: Filters, cap: int) -> int:
+    """How many postings match, counting at most ``cap + 1`` of them (so ``> cap`` means more)."""
+    conditions, params = filters.where()
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = store.dialect.execute(
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {TABLE} {where} LIMIT %(cap)s) AS matching",
+        {**params, "cap": cap + 1},
+    )
+    return rows[0]["n"]
+
+
+def facet_values(store: Store, facet: str) -> list[str]:
+    """The distinct organizations (or countries), one index probe each (a loose index scan)."""
+    column = FACET_COLUMNS[facet]
+    rows = store.dialect.execute(
+        f"""
+        WITH RECURSIVE found(value) AS (
+            SELECT MIN({column}) FROM {TABLE}
+            UNION ALL
+            SELECT (SELECT MIN({column}) FROM {TABLE} WHERE {column} > found.value)
+            FROM found WHERE found.value IS NOT NULL
+        )
+        SELECT value FROM found WHERE value IS NOT NULL
+        """
+    )
+    return [row["value"] for row in rows]
+
+
+def processed_per_hour(store: Store, since: datetime) -> dict[str, int]:
+    """Postings downloaded and parsed per UTC hour (``YYYY-MM-DDTHH``) since ``since``."""
+    bucket = HOUR_BUCKET[store.dialect.name]
+    rows = store.dialect.execute(
+        f"SELECT {bucket} AS hour, COUNT(*) AS n FROM {TABLE} WHERE crawled_at >= %(since)s GROUP BY {bucket}",
+        {"since": since},
+    )
+    return {row["hour"]: row["n"] for row in rows}
+
+
+def dead_letter_page(store: Store, limit: int) -> list[dict[str, Any]]:
+    """The newest failed postings of the dead-letter queue (all of them: the postings table)."""
+    return store.dialect.execute(
+        "SELECT * FROM dead_letter ORDER BY post_number DESC LIMIT %(limit)s", {"limit": limit}
+    )

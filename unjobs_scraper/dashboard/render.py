@@ -1,0 +1,51 @@
+"""HTML for the dashboard: Jinja2 templates that escape every value, and Markdown without raw HTML.
+
+Everything a posting carries came from the site, so nothing of it reaches a page unescaped:
+templates autoescape, the Markdown renderer treats HTML in a description as text, and a link
+from the site becomes a link only when it is http(s).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+
+# CommonMark plus the tables and strikethrough that html_to_markdown writes; "html": False
+# escapes any tag in the text, and markdown-it drops javascript:, vbscript: and data: links.
+_markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def render_markdown(text: str | None) -> Markup:
+    return Markup(_markdown.render(text or ""))
+
+
+def http_url(value: str | None) -> str | None:
+    """The URL when it is an absolute http(s) one (safe as a link), else None."""
+    parts = urlsplit(value or "")
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def when(value: datetime | None) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else "–"
+
+
+_environment = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters.update(markdown=render_markdown, http_url=http_url, when=when)
+
+
+def render(template: str, **context) -> bytes:
+    return _environment.get_template(template).render(**context).encode("utf-8")

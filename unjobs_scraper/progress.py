@@ -1,0 +1,132 @@
+"""Live progress of a crawl in its log: a line every ``PROGRESS_INTERVAL`` seconds, and a summary.
+
+Counted from the crawl's own stats, so the numbers are the ones ``STATS_FILE`` ends with: postings
+discovered on listing pages, finished (processed / failed / skipped), and pending (queued for
+download, from a listing or recovered from the database, and not finished yet). Logged at INFO, so
+``-L WARNING`` keeps a crawl quiet.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from unjobs_scraper.config import Config
+from unjobs_scraper.middlewares import POST_NUMBER_META
+
+logger = logging.getLogger(__name__)
+
+DROPPED_STAT = "unjobs/postings/duplicate"
+"""Posting requests the scheduler dropped as duplicates (a listing and a recovery of one posting)."""
+RECOVERED_PREFIX = "unjobs/recovered/"
+
+
+@dataclass(frozen=True)
+class Counts:
+    discovered: int
+    processed: int
+    failed: int
+    skipped: int
+    queued: int
+
+    @classmethod
+    def from_stats(cls, stats: dict) -> Counts:
+        recovered = sum(value for key, value in stats.items() if key.startswith(RECOVERED_PREFIX))
+        return cls(
+            discovered=stats.get("unjobs/listings/seen", 0),
+            processed=stats.get("unjobs/postings/processed", 0),
+            failed=stats.get("unjobs/postings/failed", 0),
+            skipped=stats.get("unjobs/postings/skipped", 0),
+            queued=stats.get("unjobs/postings/requested", 0) + recovered - stats.get(DROPPED_STAT, 0),
+        )
+
+    @property
+    def finished(self) -> int:
+        return self.processed + self.failed + self.skipped
+
+    @property
+    def pending(self) -> int:
+        return max(0, self.queued - self.finished)
+
+    def describe(self) -> str:
+        return (
+            f"{self.discovered} discovered, {self.processed} processed, {self.failed} failed,"
+            f" {self.skipped} skipped, {self.pending} pending"
+        )
+
+
+def per_minute(postings: int, seconds: float) -> float:
+    return 60 * postings / seconds if seconds > 0 else 0.0
+
+
+def format_duration(seconds: float) -> str:
+    """``1h 02m``, ``3m 05s``, ``42s``: short enough for a log line."""
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def eta(pending: int, rate_per_minute: float) -> str:
+    if not pending:
+        return "done"
+    return format_duration(60 * pending / rate_per_minute) if rate_per_minute > 0 else "unknown"
+
+
+class Progress:
+    """Logs progress while the crawl runs and a summary when it closes."""
+
+    def __init__(self, crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.task = None
+        self.started = self.last_time = 0.0
+        self.last_finished = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = Config.from_settings(crawler.settings).progress_interval
+        if not interval:
+            raise NotConfigured("PROGRESS_INTERVAL is 0")
+        extension = cls(crawler, interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        self.started = self.last_time = time.monotonic()
+        self.task = create_looping_call(self.log_progress)
+        self.task.start(self.interval, now=False)
+
+    def request_dropped(self, request) -> None:
+        if POST_NUMBER_META in request.meta:
+            self.crawler.stats.inc_value(DROPPED_STAT)
+
+    def counts(self) -> Counts:
+        return Counts.from_stats(self.crawler.stats.get_stats())
+
+    def log_progress(self) -> None:
+        """Rate over the last interval, so the ETA follows the crawl's current speed."""
+        counts, now = self.counts(), time.monotonic()
+        rate = per_minute(counts.finished - self.last_finished, now - self.last_time)
+        self.last_finished, self.last_time = counts.finished, now
+        logger.info(
+            "Progress: %s; %.1f postings/min, ETA %s", counts.describe(), rate, eta(counts.pending, rate)
+        )
+
+    def spider_closed(self, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        counts, elapsed = self.counts(), time.monotonic() - self.started
+        logger.info(
+            "Crawl summary (%s after %s): %s; %.1f postings/min",
+            reason, format_duration(elapsed), counts.describe(), per_minute(counts.finished, elapsed),
+        )

@@ -1,0 +1,71 @@
+"""What the database says should be in the queue but may not be: nothing is lost to a crash.
+
+A killed crawler, a dead worker (scrapy-redis pops without acknowledgement) or a flushed Redis
+lose queued requests, never postings: the database still has them ``pending`` or
+``processing``, and index walks record how far they got. The spider asks this module at start
+and whenever it goes idle, and queues what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from unjobs_scraper.config import Config
+from unjobs_scraper.storage import Recoverable, Store
+
+WALK_COMPLETE = "complete"
+
+
+def walk_state_name(walk: str) -> str:
+    """``crawl_state`` name of the walk of one listing (named by its first page)."""
+    return f"index_walk:{walk}"
+
+
+class Recovery:
+    """Recovers each state once per crawl, so what cannot progress cannot keep a crawl open."""
+
+    def __init__(self, store: Store, config: Config, stats) -> None:
+        self.store = store
+        self.config = config
+        self.stats = stats
+        self._recovered: set[Recoverable] = set()
+        self._walks_recovered: set[str] = set()
+
+    def postings(self) -> Iterator[Recoverable]:
+        """Pending postings that are due, and processing ones whose lease ran out.
+
+        One that already started every attempt it had is marked ``failed`` instead.
+        """
+        for row in self.store.recoverable(self.config.processing_lease):
+            if row in self._recovered:
+                continue
+            self._recovered.add(row)
+            if row.processing_attempts > self.config.retry_times:
+                error = f"interrupted: {row.processing_attempts} attempts started, none finished"
+                self.store.record_failure(row.post_number, row.source_url, "failed", error)
+                continue
+            self.stats.inc_value(f"unjobs/recovered/{row.status}")
+            yield row
+
+    def walk_was_complete(self, walk: str) -> bool:
+        """Did the last walk of this listing reach its end? If not, walk every page this time."""
+        state = self.store.get_state(walk_state_name(walk))
+        return state is not None and state.value == WALK_COMPLETE
+
+    def walk_reached(self, walk: str, page_number: int) -> None:
+        self.store.set_state(walk_state_name(walk), f"running: page {page_number}")
+
+    def walk_completed(self, walk: str) -> None:
+        self.store.set_state(walk_state_name(walk), WALK_COMPLETE)
+
+    def stale_walk(self, walk: str) -> bool:
+        """Unfinished, and no page of it parsed for a lease: its next page request was lost."""
+        state = self.store.get_state(walk_state_name(walk))
+        if walk in self._walks_recovered or state is None or state.value == WALK_COMPLETE:
+            return False
+        if (datetime.now(UTC) - state.updated_at).total_seconds() <= self.config.processing_lease:
+            return False
+        self._walks_recovered.add(walk)
+        self.stats.inc_value("unjobs/recovered/walks")
+        return True

@@ -1,0 +1,175 @@
+"""Retries through Scrapy's own machinery, with backoff and a readable last error.
+
+One place decides what is retried: 5xx and 429 (honouring ``Retry-After``), timeouts and
+connection errors (``RETRY_EXCEPTIONS``), unsolved Cloudflare challenges, and posting pages
+that cannot be used (truncated, binary, no title). 404 and 410 are not retried: the spider
+marks those postings ``skipped``. A retry waits ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds
+(at most ``RETRY_BACKOFF_MAX``, with jitter) in ``BackoffScheduler``, not in a download slot,
+and its due time is stored with the posting so that a crash does not lose the wait.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+
+from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from unjobs_scraper import parsing
+from unjobs_scraper.cloudflare import challenge_error, is_challenge
+from unjobs_scraper.config import Config
+from unjobs_scraper.middlewares import ATTEMPT_NOT_COUNTED_META, POST_NUMBER_META
+from unjobs_scraper.scheduler import NOT_BEFORE_META
+from unjobs_scraper.storage import crawler_store
+
+_TWISTED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>")
+
+
+def describe_exception(error: BaseException) -> str:
+    """``Kind: message``, with Twisted's wrapped failures written out readably."""
+    message = _TWISTED_FAILURE.sub(r"\1: \2", str(error)).strip("[] ")
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+GONE_STATUSES = frozenset({404, 410})
+
+
+class RetriesExhausted(IgnoreRequest):
+    """The last attempt failed too; the message is the posting's final ``processing_error``."""
+
+
+def describe_failure(failure) -> tuple[str, str]:
+    """(final status, readable error) for a request that ended without a usable page.
+
+    404 and 410 mean the posting was withdrawn: ``skipped``, not retried.
+    """
+    if failure.check(RetriesExhausted):
+        return "failed", str(failure.value)
+    if failure.check(HttpError):
+        response = failure.value.response
+        if response.status in GONE_STATUSES:
+            return "skipped", f"HTTP {response.status} from {response.url} (gone)"
+        return "failed", f"HTTP {response.status} from {response.url} (not retried)"
+    return "failed", describe_exception(failure.value)
+
+
+def retry_after_seconds(value: bytes | None) -> float | None:
+    """``Retry-After`` as seconds: a number, or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def backoff_delay(
+    retry_number: int,
+    base: float,
+    maximum: float,
+    rng: random.Random,
+    retry_after: float | None = None,
+) -> float:
+    """Exponential, capped, with jitter (half to all of it) so retries do not arrive together."""
+    exponential = min(maximum, base * 2 ** (retry_number - 1))
+    delay = exponential * rng.uniform(0.5, 1.0)
+    return min(maximum, max(delay, retry_after or 0.0))
+
+
+def _http_reason(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Replaces Scrapy's RetryMiddleware (same settings, same stats) at the same priority."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.config = Config.from_settings(crawler.settings)
+        middleware.rng = random.Random()
+        middleware.store = None
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self) -> None:
+        self.store = crawler_store(self.crawler)
+
+    def process_response(self, request, response):
+        if request.meta.get("dont_retry", False):
+            return response
+        problem = self._response_problem(request, response)
+        if problem is None:
+            return response
+        kind, message = problem
+        retry_after = (
+            retry_after_seconds(response.headers.get("Retry-After"))
+            if response.status == 429
+            else None
+        )
+        return self._retry_later(request, kind, message, retry_after)
+
+    def process_exception(self, request, exception):
+        if request.meta.get("dont_retry", False) or not isinstance(
+            exception, self.exceptions_to_retry
+        ):
+            return None
+        return self._retry_later(request, type(exception).__name__, describe_exception(exception))
+
+    def _response_problem(self, request, response) -> tuple[str, str] | None:
+        """(short kind for stats, readable message) when the response is worth another try."""
+        if is_challenge(response):
+            return (
+                "cloudflare_challenge",
+                f"{challenge_error(self.config.cloudflare_challenge_timeout)} at {response.url}",
+            )
+        if response.status in self.retry_http_codes:
+            return f"http_{response.status}", f"{_http_reason(response.status)} from {response.url}"
+        if POST_NUMBER_META in request.meta and 200 <= response.status < 300:
+            problem = parsing.posting_page_problem(response)
+            if problem is not None:
+                return problem.split(":", 1)[0].replace(" ", "_"), problem
+        return None
+
+    def _retry_later(self, request, kind: str, message: str, retry_after: float | None = None):
+        attempt = request.meta.get("retry_times", 0) + 1
+        retry = get_retry_request(
+            request,
+            reason=kind,
+            spider=self.crawler.spider,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
+        if retry is None:
+            raise RetriesExhausted(f"{message} (gave up after {attempt} attempts)")
+        delay = backoff_delay(
+            retry.meta["retry_times"],
+            self.config.retry_backoff_base,
+            self.config.retry_backoff_max,
+            self.rng,
+            retry_after,
+        )
+        retry.meta[NOT_BEFORE_META] = time.time() + delay
+        retry.meta.pop(ATTEMPT_NOT_COUNTED_META, None)
+        post_number = request.meta.get(POST_NUMBER_META)
+        if post_number is not None:
+            due_at = datetime.now(UTC) + timedelta(seconds=delay)
+            self.store.schedule_retry(
+                post_number, f"{message} (attempt {attempt}, retrying)", due_at
+            )
+        return retry
