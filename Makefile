@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser services crawl demo dashboard test bench clean
+.PHONY: setup browser services crawl demo dashboard test lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,14 +37,17 @@ demo: setup browser
 dashboard: setup
 	$(BIN)/scrapy dashboard
 
-
 test: setup browser services
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check --select F,I,UP,E9 .
 
 bench: setup browser services
 	$(BIN)/python -m bench.crawl_throughput
 	$(BIN)/python -m bench.cloudflare
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.distributed
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo.sqlite3

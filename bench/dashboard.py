@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -49,7 +49,7 @@ WRITES = 1000
 
 def synthetic_rows(n: int, seed: int = 1) -> list[tuple]:
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     organizations = [f"ORG{i:03d} - Organization number {i}" for i in range(250)]
     places = [(f"Country {i:03d}", f"City {i:03d}-{j}") for i in range(150) for j in range(3)]
     body = " ".join(rng.choice(WORDS).lower() for _ in range(80))
@@ -84,7 +84,7 @@ def load_sqlite(url: str, rows: list[tuple]) -> None:
         with store.dialect.transaction():
             store.dialect.executemany(
                 f"INSERT INTO raw_job_data ({', '.join(COLUMNS)}) VALUES ({', '.join(f'%({c})s' for c in COLUMNS)})",
-                (dict(zip(COLUMNS, row)) for row in rows),
+                (dict(zip(COLUMNS, row, strict=False)) for row in rows),
             )
         store.dialect.execute("ANALYZE")
     finally:
@@ -136,7 +136,7 @@ def write_cost(url: str, rows: list[tuple]) -> float:
     try:
         started = time.perf_counter()
         for row in rows:
-            posting = dict(zip(COLUMNS, row))
+            posting = dict(zip(COLUMNS, row, strict=False))
             store.mark_processing(posting["post_number"], posting["source_url"])
             store.save_posting(posting)
         return 1000 * (time.perf_counter() - started) / len(rows)

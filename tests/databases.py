@@ -29,10 +29,11 @@ def temporary_postgres_schema() -> Iterator[str]:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def stored_rows(database_url: str) -> dict[str, dict]:
-    """Every stored posting, by post number, read through the project's own store."""
+def stored_rows(database_url: str, dead_letters: bool = False) -> dict[str, dict]:
+    """Every stored posting (or the dead-letter queue), by post number, read through the store."""
     store = open_store(parse_database_url(database_url))
     try:
-        return {row["post_number"]: row for row in store.all_postings()}
+        rows = store.dead_letters() if dead_letters else store.all_postings()
+        return {row["post_number"]: row for row in rows}
     finally:
         store.close()

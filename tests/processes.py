@@ -77,6 +77,18 @@ def chromium_marked(variable: str, value: str) -> list[Process]:
     return [p for p in processes() if p.is_chromium and marker in _environment(p.pid)]
 
 
+def proportional_set_size(pid: int) -> int:
+    """PSS in bytes: pages shared by N processes count 1/N in each, so a tree's PSS adds up."""
+    try:
+        rollup = _proc(pid, "smaps_rollup").decode(errors="replace")
+    except OSError:  # it exited meanwhile, or the kernel has no smaps_rollup
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 def descendants(root: int) -> list[Process]:
     """Every process below ``root`` (not ``root`` itself), however deep."""
     table = processes()

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 import pytest
@@ -23,7 +23,13 @@ from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.pages import Limits
-from unjobs_scraper.dashboard.queries import Filters, facet_values, matching_count, postings_page, processed_per_hour
+from unjobs_scraper.dashboard.queries import (
+    Filters,
+    facet_values,
+    matching_count,
+    postings_page,
+    processed_per_hour,
+)
 from unjobs_scraper.dashboard.server import DashboardServer, local_redirect
 from unjobs_scraper.storage import open_store
 
@@ -88,16 +94,16 @@ def test_filters_search_and_capped_counts(store):
 
 def test_postings_per_hour_are_utc_hours(store):
     numbers = add_postings(store, 4)
-    hours = [datetime(2026, 3, 1, 9, 5, tzinfo=timezone.utc), datetime(2026, 3, 1, 9, 55, tzinfo=timezone.utc),
-             datetime(2026, 3, 1, 11, 0, tzinfo=timezone(timedelta(hours=2))), datetime(2026, 2, 1, tzinfo=timezone.utc)]
-    for number, crawled_at in zip(numbers, hours):
+    hours = [datetime(2026, 3, 1, 9, 5, tzinfo=UTC), datetime(2026, 3, 1, 9, 55, tzinfo=UTC),
+             datetime(2026, 3, 1, 11, 0, tzinfo=timezone(timedelta(hours=2))), datetime(2026, 2, 1, tzinfo=UTC)]
+    for number, crawled_at in zip(numbers, hours, strict=False):
         store.dialect.execute(
             "UPDATE raw_job_data SET crawled_at = %(at)s WHERE post_number = %(n)s", {"at": crawled_at, "n": number}
         )
-    since = datetime(2026, 2, 28, tzinfo=timezone.utc)
+    since = datetime(2026, 2, 28, tzinfo=UTC)
     counts = processed_per_hour(store, since)
     assert counts == {"2026-03-01T09": 3}
-    chart = hourly_chart(counts, first_hour(datetime(2026, 3, 1, 23, tzinfo=timezone.utc), 2), 2)
+    chart = hourly_chart(counts, first_hour(datetime(2026, 3, 1, 23, tzinfo=UTC), 2), 2)
     assert (chart.total, chart.peak, len(chart.bars), len(chart.days)) == (3, 3, 1, 2)
 
 

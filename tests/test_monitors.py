@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from scrapy import Spider
@@ -111,7 +111,7 @@ def validated(*items) -> dict:
 def test_valid_items_pass_validation():
     posting = Posting("1758015049233", "https://unjobs.org/vacancies/1758015049233", "Officer", closing_date=date(2025, 10, 1))
     listing = Listing("1758015049233", "https://unjobs.org/vacancies/1758015049233",
-                      listing_updated_at=datetime(2025, 9, 16, tzinfo=timezone.utc))
+                      listing_updated_at=datetime(2025, 9, 16, tzinfo=UTC))
     stats = validated(posting, listing)
     assert stats["spidermon/validation/items"] == 2
     assert "spidermon/validation/fields/errors" not in stats

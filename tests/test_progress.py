@@ -65,8 +65,8 @@ def test_progress_lines_and_summary_match_the_crawl(sqlite_url):
     assert result.returncode == 0, result.log[-3000:]
     lines = progress_lines(result.log)
     assert len(lines) >= 2, result.log[-3000:]
-    for earlier, later in zip(lines, lines[1:]):  # discovered, processed, failed, skipped never go back
-        assert all(b >= a for a, b in zip(earlier[:4], later[:4])), (earlier, later)
+    for earlier, later in zip(lines, lines[1:], strict=False):  # discovered, processed, failed, skipped never go back
+        assert all(b >= a for a, b in zip(earlier[:4], later[:4], strict=False)), (earlier, later)
     assert any(line[4] > 0 for line in lines), "some line shows postings still pending"
 
     reason, (discovered, processed, failed, skipped, pending) = summary_of(result.log)

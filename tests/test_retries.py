@@ -29,14 +29,6 @@ FAULT_SETTINGS = {"RETRY_BACKOFF_BASE": "0.05", "RETRY_BACKOFF_MAX": "0.5", "DOW
 STALL_SECONDS = 2
 
 
-def dead_letters_of(database_url: str) -> dict[str, dict]:
-    store = open_store(parse_database_url(database_url))
-    try:
-        return {row["post_number"]: row for row in store.dead_letters()}
-    finally:
-        store.close()
-
-
 def first_with(replica: Replica, wanted) -> str:
     return next(
         number for number in replica.site.post_numbers() if wanted(replica.faults.fate(number))
@@ -136,11 +128,11 @@ def test_every_posting_ends_as_its_fate_implies(postgresql_url):
         assert outcomes == {number: fate.expected(RETRY_TIMES) for number, fate in fates.items()}
 
         failed = {number for number, (status, _) in outcomes.items() if status == "failed"}
-        assert set(dead_letters_of(postgresql_url)) == failed
+        assert set(stored_rows(postgresql_url, dead_letters=True)) == failed
         assert all(rows[number]["processing_error"] for number in failed)
 
         always_failing = first_with(replica, lambda fate: fate.kind == "failing")
-        assert dead_letters_of(postgresql_url)[always_failing]["attempts"] == RETRY_TIMES + 1
+        assert stored_rows(postgresql_url, dead_letters=True)[always_failing]["attempts"] == RETRY_TIMES + 1
         flaky = first_with(replica, lambda fate: fate == Fate("flaky", fate.fault, 2))
         assert (
             rows[flaky]["status"],
@@ -275,7 +267,7 @@ def test_requeue_returns_failed_postings_to_work(postgresql_url):
         assert {(after[n]["status"], after[n]["processing_attempts"]) for n in failed} == {
             ("pending", 0)
         }
-        assert dead_letters_of(postgresql_url) == {}
+        assert stored_rows(postgresql_url, dead_letters=True) == {}
 
         replica.faults.heal()
         replica.reset_stats()

@@ -4,6 +4,8 @@ Defaults are polite to the real site. The project's own settings (see ``defaults
 are also read from environment variables of the same name; ``-s NAME=value`` wins over both.
 """
 
+from scrapy.settings.default_settings import RETRY_EXCEPTIONS as SCRAPY_RETRY_EXCEPTIONS
+
 from unjobs_scraper.config import environment_or_default
 
 BOT_NAME = "unjobs_scraper"
@@ -32,6 +34,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 5
 # A posting that gives up is recorded as failed (and dead-lettered): a data problem, not a crawler error.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# Scrapy's transient network errors, plus a browser that crashed or timed out in always mode.
+RETRY_EXCEPTIONS = [*SCRAPY_RETRY_EXCEPTIONS, "playwright.async_api.Error"]
 RETRY_BACKOFF_BASE = environment_or_default("RETRY_BACKOFF_BASE")
 RETRY_BACKOFF_MAX = environment_or_default("RETRY_BACKOFF_MAX")
 RETRY_MAX_IDLE_WAIT = environment_or_default("RETRY_MAX_IDLE_WAIT")

@@ -19,8 +19,8 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from tests.replica.challenge import PAGE_KINDS, challenge_layers
-from tests.replica.messages import DROP_CONNECTION, Layer, Request, Response, Route
 from tests.replica.faults import Faults
+from tests.replica.messages import DROP_CONNECTION, Layer, Request, Response, Route
 from tests.replica.pages import ROBOTS_TXT, render_index, render_not_found, render_posting
 from tests.replica.site import Site
 from tests.replica.urls import parse_listing_path, parse_posting_path

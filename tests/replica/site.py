@@ -15,7 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 from tests.replica.content import (
-    APPLY_URL_FORMATS, CONTRACTS, GRADES, LOCATIONS, ORGANIZATIONS, ROLE_SUFFIXES, ROLES, THEMES,
+    APPLY_URL_FORMATS,
+    CONTRACTS,
+    GRADES,
+    LOCATIONS,
+    ORGANIZATIONS,
+    ROLE_SUFFIXES,
+    ROLES,
+    THEMES,
     make_description,
 )
 from tests.replica.urls import posting_path

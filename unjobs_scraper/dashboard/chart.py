@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 WIDTH, HEIGHT = 960, 180
 LEFT, BOTTOM, TOP = 40, 22, 10
@@ -41,7 +41,7 @@ class Chart:
 
 def first_hour(now: datetime, days: int) -> datetime:
     """The start of the chart: ``days`` × 24 hours, the current hour being the last one."""
-    current = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    current = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     return current - timedelta(hours=days * 24 - 1)
 
 
@@ -53,7 +53,7 @@ def hourly_chart(counts: dict[str, int], start: datetime, days: int) -> Chart:
     plot_height = HEIGHT - BOTTOM - TOP
     step = (WIDTH - LEFT) / len(hours)
     bars, ticks = [], []
-    for i, (hour, value) in enumerate(zip(hours, values)):
+    for i, (hour, value) in enumerate(zip(hours, values, strict=False)):
         x = LEFT + i * step
         if hour.hour == 0 or i == 0:
             ticks.append(Tick(x, hour.strftime("%a %d %b") if x < WIDTH - LABEL_WIDTH else ""))

@@ -8,7 +8,12 @@ from typing import Any
 from unjobs_scraper import defaults
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.dashboard.queries import (
-    Filters, dead_letter_page, facet_values, matching_count, postings_page, processed_per_hour,
+    Filters,
+    dead_letter_page,
+    facet_values,
+    matching_count,
+    postings_page,
+    processed_per_hour,
 )
 from unjobs_scraper.storage.schema import STATUSES
 from unjobs_scraper.storage.store import Store, utc_now

@@ -7,7 +7,7 @@ from the site becomes a link only when it is http(s).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +34,7 @@ def http_url(value: str | None) -> str | None:
 
 
 def when(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else "–"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "–"
 
 
 _environment = Environment(

@@ -190,7 +190,7 @@ class UnjobsSpider(Spider):
             errback=self.posting_failed,
             priority=posting_priority(closing_date, urgent),
             cb_kwargs={"listing": listing},
-            meta={POST_NUMBER_META: post_number, "retry_times": retry_times},
+            meta={POST_NUMBER_META: post_number, **({"retry_times": retry_times} if retry_times else {})},
         )
 
     def parse_posting(self, response, listing: Listing | None = None):
