@@ -38,10 +38,15 @@ def crawl_environment(database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in _PROJECT_VARIABLES}
     env["DATABASE_URL"] = database_url
     env["PYTHONWARNINGS"] = "always::DeprecationWarning"
+    # Tests talk to 127.0.0.1 only. Anything that would reach out over HTTPS (Scrapy's cookie
+    # middleware fetching the public suffix list through tldextract, say) goes to a closed local
+    # port instead, and falls back to its bundled data.
+    env["HTTPS_PROXY"] = env["https_proxy"] = CLOSED_LOCAL_PROXY
     return env
 
 
 _PROJECT_VARIABLES = {name for name in vars(defaults) if name.isupper()}
+CLOSED_LOCAL_PROXY = "http://127.0.0.1:9"
 
 
 def crawl_command(
