@@ -173,6 +173,13 @@ def page(browser):
     page.close()
 
 
+def follow(page, locator) -> None:
+    """Click a link or submit button and wait for the new page: reading before it lands is racy."""
+    before = page.url
+    locator.click()
+    page.wait_for_url(lambda url: url != before, timeout=10_000)
+
+
 def table_numbers(page) -> list[str]:
     """Every post number of the table, following its "older" links to the last page."""
     numbers = []
@@ -181,7 +188,7 @@ def table_numbers(page) -> list[str]:
         older = page.locator("#pager a[rel=next]")
         if not older.count():
             return numbers
-        older.click()
+        follow(page, older)
 
 
 def matching(page) -> int:
@@ -197,12 +204,12 @@ def test_counts_match_the_table(page, dashboard, crawled):
     for status in ("processed", "failed", "skipped"):
         assert shown[status] == sum(row["status"] == status for row in rows.values()) > 0, status
         page.goto(dashboard.url)
-        page.locator(f"a.count.status-{status}").click()
+        follow(page, page.locator(f"a.count.status-{status}"))
         assert matching(page) == shown[status]
         numbers = table_numbers(page)
         assert len(numbers) == len(set(numbers)) == shown[status]
     page.goto(dashboard.url)
-    page.locator("a.count.total").click()
+    follow(page, page.locator("a.count.total"))
     assert sorted(table_numbers(page), reverse=True) == sorted(rows, reverse=True)
 
 
@@ -212,20 +219,20 @@ def test_filters_and_search_return_the_right_rows(page, dashboard, crawled):
     country = sorted({row["location_country"] for row in rows if row["location_country"]})[0]
     page.goto(f"{dashboard.url}postings")
     page.select_option("select[name=organization]", organization)
-    page.locator("#filters button").click()
+    follow(page, page.locator("#filters button"))
     assert set(table_numbers(page)) == {r["post_number"] for r in rows if r["organization_name"] == organization}
 
     page.goto(f"{dashboard.url}postings")
     page.select_option("select[name=status]", "processed")
     page.select_option("select[name=country]", country)
-    page.locator("#filters button").click()
+    follow(page, page.locator("#filters button"))
     expected = {r["post_number"] for r in rows if r["location_country"] == country and r["status"] == "processed"}
     assert set(table_numbers(page)) == expected and expected
 
     for term in ("officer", "OFFICER", "genève", "_", SCRIPT_POSTING["post_number"]):
         page.goto(f"{dashboard.url}postings")
         page.fill("input[name=q]", term)
-        page.locator("#filters button").click()
+        follow(page, page.locator("#filters button"))
         wanted = {
             r["post_number"] for r in rows
             if r["post_number"] == term
