@@ -25,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from unjobs_scraper import parsing
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
 from unjobs_scraper.config import Config
-from unjobs_scraper.middlewares import ATTEMPT_NOT_COUNTED_META, POST_NUMBER_META
+from unjobs_scraper.middlewares import POST_NUMBER_META
 from unjobs_scraper.scheduler import NOT_BEFORE_META
 from unjobs_scraper.storage import crawler_store
 
@@ -165,7 +165,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
             retry_after,
         )
         retry.meta[NOT_BEFORE_META] = time.time() + delay
-        retry.meta.pop(ATTEMPT_NOT_COUNTED_META, None)
         post_number = request.meta.get(POST_NUMBER_META)
         if post_number is not None:
             due_at = datetime.now(UTC) + timedelta(seconds=delay)
