@@ -282,3 +282,22 @@ def test_deployed_to_a_real_scrapyd_and_scheduled_over_its_api(postgresql_url, t
         rows = stored_rows(postgresql_url)
         assert len(rows) == 40
         assert {row["status"] for row in rows.values()} == {"processed"}
+
+
+def test_each_redis_crawl_is_a_new_generation_that_fetches_the_index_again(
+    sqlite_url, redis_settings
+):
+    with Replica(postings=40, seed=18) as replica:
+        first = run_crawl(replica.base_url, sqlite_url, settings=redis_settings)
+        assert first.returncode == 0
+        assert len(replica.stats()["posting_hits"]) == 40
+        updated = replica.site.update_listings(3)
+        replica.reset_stats()
+        second = run_crawl(replica.base_url, sqlite_url, settings=redis_settings)
+        assert second.returncode == 0
+        assert replica.stats()["served"]["index"] >= 1  # a persistent fingerprint set would skip it
+        assert sorted(replica.stats()["posting_hits"]) == sorted(updated)
+        generation = redis.Redis.from_url(redis_settings["REDIS_URL"]).get(
+            f"{redis_settings['REDIS_NAMESPACE']}:generation"
+        )
+        assert generation == b"2"

@@ -196,6 +196,11 @@ class Config:
     monitor_min_listings: int
     monitor_max_validation_errors: int
 
+    @property
+    def only_consumes_shared_queue(self) -> bool:
+        """A Redis worker that waits for work takes it from the queue; ``scrapy seed`` walks the index."""
+        return bool(self.redis_url) and self.worker_idle_timeout > 0
+
     @classmethod
     def from_settings(cls, settings) -> Config:
         return cls(

@@ -8,7 +8,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from unjobs_scraper.config import Config
 from unjobs_scraper.distributed.connection import connect
-from unjobs_scraper.distributed.generation import RedisKeys
+from unjobs_scraper.distributed.generation import Generations, RedisKeys
 
 PRIORITY_QUEUE = "scrapy_redis.queue.PriorityQueue"
 DUPEFILTER = "unjobs_scraper.distributed.dupefilter.GenerationDupeFilter"
@@ -33,11 +33,20 @@ class RedisScheduler(Scheduler):
         )
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
+        scheduler.keys = RedisKeys(config.redis_namespace)
+        scheduler.waits_for_work = config.only_consumes_shared_queue
         scheduler._handed_over = None
         scheduler._poll = None
-        if config.worker_idle_timeout > 0:
+        if scheduler.waits_for_work:
             crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         return scheduler
+
+    def open(self, spider):
+        """A crawl that walks the index itself starts a generation, or joins one just started."""
+        opened = super().open(spider)
+        if not self.waits_for_work:
+            Generations(self.server, self.keys).begin()
+        return opened
 
     def enqueue_request(self, request) -> bool:
         if request is self._handed_over:  # already taken from the shared queue, see _look_for_work
@@ -83,9 +92,15 @@ class RedisScheduler(Scheduler):
         self._poll = None
 
     def close(self, reason: str):
-        """A request taken but not started goes back to the shared queue."""
+        """A request taken but not started goes back to the shared queue.
+
+        A crawl that finished with the queue empty ends its generation's start window, so the
+        next crawl, however soon, starts a new generation instead of joining this one.
+        """
         self._stop_polling()
         if self._handed_over is not None:
             self.queue.push(self._handed_over)
             self._handed_over = None
+        if not self.waits_for_work and reason == "finished" and not len(self.queue):
+            self.server.delete(self.keys.start_lock)
         return super().close(reason)

@@ -68,21 +68,10 @@ class UnjobsSpider(Spider):
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         return spider
 
-    @property
-    def waits_for_work(self) -> bool:
-        """A worker with an idle timeout only consumes the shared queue; ``scrapy seed`` feeds it."""
-        return self.config.worker_idle_timeout > 0
-
     async def start(self):
         self.store = crawler_store(self.crawler)
         self.recovery = Recovery(self.store, self.config, self.crawler.stats)
-        if not (self.config.redis_url and self.waits_for_work):
-            if self.config.redis_url:
-                from unjobs_scraper.distributed.connection import connect
-                from unjobs_scraper.distributed.generation import Generations, RedisKeys
-
-                server = connect(self.config.redis_url)
-                Generations(server, RedisKeys(self.config.redis_namespace)).begin()
+        if not self.config.only_consumes_shared_queue:
             yield self.index_request(self.start_url)
         for request in self.recovery_requests():
             yield request
