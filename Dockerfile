@@ -7,8 +7,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt scrapyd==1.6.0
+COPY requirements.txt constraints.txt ./
+RUN pip install --no-cache-dir -r requirements.txt scrapyd -c constraints.txt
 COPY scrapy.cfg setup.py ./
 COPY unjobs_scraper ./unjobs_scraper
 COPY deploy/scrapyd.conf /etc/scrapyd/scrapyd.conf
