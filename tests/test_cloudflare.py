@@ -402,7 +402,9 @@ def test_a_crashed_browser_is_relaunched_and_its_pages_retried(sqlite_url):
     killed: list[int] = []
     with Replica(postings=20, seed=31, challenge="js", latency_ms=20) as replica:
         with sampled(kill_the_browser_once_it_has_served_postings, interval=0.05):
-            result = run_crawl(replica.base_url, sqlite_url, settings={"PLAYWRIGHT_RENDER": "always"}, timeout=120)
+            # A page slot lost with the crashed browser costs one DOWNLOAD_TIMEOUT, then a retry.
+            always = {"PLAYWRIGHT_RENDER": "always", "DOWNLOAD_TIMEOUT": "10"}
+            result = run_crawl(replica.base_url, sqlite_url, settings=always, timeout=120)
     assert result.returncode == 0, result.log[-3000:]
     assert len(killed) == 1
     assert result.stats["playwright/browser_count"] == 2

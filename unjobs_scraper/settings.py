@@ -84,8 +84,8 @@ CHROMIUM_PATH = environment_or_default("CHROMIUM_PATH")
 PLAYWRIGHT_RENDER = environment_or_default("PLAYWRIGHT_RENDER")
 CLOUDFLARE_CHALLENGE_TIMEOUT = environment_or_default("CLOUDFLARE_CHALLENGE_TIMEOUT")
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "unjobs_scraper.playwright_handler.BoundedPlaywrightDownloadHandler",
+    "https": "unjobs_scraper.playwright_handler.BoundedPlaywrightDownloadHandler",
 }
 ADDONS = {"unjobs_scraper.browser.BrowserAddon": 0}  # PLAYWRIGHT_LAUNCH_OPTIONS from CHROMIUM_PATH
 PLAYWRIGHT_BROWSER_PROVIDER = "unjobs_scraper.browser.LazyBrowserProvider"
