@@ -16,7 +16,7 @@ from pathlib import Path
 import playwright
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
-from unjobs_scraper.cli import fail_in_one_line
+from unjobs_scraper.cli import one_line_errors
 from unjobs_scraper.config import Config, ConfigError
 
 SYSTEM_CHROMIUM = ("/usr/bin/chromium",)
@@ -97,14 +97,6 @@ def required_chromium(config: Config) -> Chromium | None:
     return chromium
 
 
-def check_browser(settings) -> None:
-    """Stop ``scrapy crawl`` in one line, before any request, when its browser is missing."""
-    try:
-        required_chromium(Config.from_settings(settings))
-    except ConfigError as error:
-        fail_in_one_line(error)
-
-
 def abort_request(request) -> bool:
     """``PLAYWRIGHT_ABORT_REQUEST``: a challenge or a posting needs none of these."""
     return request.resource_type in ABORTED_RESOURCE_TYPES
@@ -146,12 +138,10 @@ class BrowserAddon:
 
 def main() -> None:
     """``make browser``: the browser a crawl would find, or one line saying there is none (exit 2)."""
-    try:
+    with one_line_errors():
         chromium = find_chromium(os.environ.get("CHROMIUM_PATH"))
         if chromium is None:
             raise ConfigError("no Chromium found (CHROMIUM_PATH, system, Playwright's download)")
-    except ConfigError as error:
-        fail_in_one_line(error)
     print(f"Chromium: {chromium.path or 'Playwright download'} ({chromium.source})")
 
 

@@ -5,6 +5,8 @@ Kept outside `unjobs_scraper.commands`, where Scrapy would take every command cl
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from scrapy.commands import ScrapyCommand
 
@@ -14,38 +16,27 @@ from unjobs_scraper.storage import Store, open_store
 CONFIGURATION_ERROR_EXIT_CODE = 2
 
 
-def fail_in_one_line(error: ConfigError) -> None:
-    """Print the error (it names the setting, passwords redacted) and exit with code 2."""
-    print(f"unjobs-scraper: {error}", file=sys.stderr)
-    sys.exit(CONFIGURATION_ERROR_EXIT_CODE)
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """A ``ConfigError`` in the block stops the command with one line naming the setting
+    (passwords redacted) and exit code 2, instead of a traceback."""
+    try:
+        yield
+    except ConfigError as error:
+        print(f"unjobs-scraper: {error}", file=sys.stderr)
+        sys.exit(CONFIGURATION_ERROR_EXIT_CODE)
 
 
 def configuration(settings) -> Config:
     """The validated settings, or stop in one line naming the bad one."""
-    try:
+    with one_line_errors():
         return Config.from_settings(settings)
-    except ConfigError as error:
-        fail_in_one_line(error)
 
 
 def open_configured_store(settings) -> Store:
     """Validate settings and open the database, or stop in one line saying why."""
-    try:
+    with one_line_errors():
         return open_store(Config.from_settings(settings).database)
-    except ConfigError as error:
-        fail_in_one_line(error)
-
-
-def check_redis(settings) -> None:
-    """With ``REDIS_URL`` set, Redis must answer, or the crawl stops in one line."""
-    config = configuration(settings)
-    if config.redis_url:
-        from unjobs_scraper.distributed.connection import connect
-
-        try:
-            connect(config.redis_url).close()
-        except ConfigError as error:
-            fail_in_one_line(error)
 
 
 class StoreCommand(ScrapyCommand):

@@ -7,9 +7,10 @@ import logging
 from scrapy.exceptions import UsageError
 
 from unjobs_scraper import defaults
-from unjobs_scraper.cli import StoreCommand, configuration, open_configured_store
+from unjobs_scraper.cli import StoreCommand, configuration, one_line_errors
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.server import DashboardServer
+from unjobs_scraper.storage import open_store
 
 
 class Command(StoreCommand):
@@ -31,9 +32,10 @@ class Command(StoreCommand):
     def run(self, args, opts) -> None:
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
-        # Opening the store once here checks DATABASE_URL (one line if wrong) and migrates.
-        open_configured_store(self.settings).close()
         target = configuration(self.settings).database
+        # Opening the store once here checks DATABASE_URL (one line if wrong) and migrates.
+        with one_line_errors():
+            open_store(target).close()
         logging.basicConfig(level=logging.WARNING if opts.quiet else logging.INFO, format="%(asctime)s %(message)s")
         database = Database(target)
         try:

@@ -14,7 +14,7 @@ from datetime import datetime
 from scrapy.exceptions import UsageError
 from scrapy_redis.queue import PriorityQueue
 
-from unjobs_scraper.cli import StoreCommand, configuration, fail_in_one_line
+from unjobs_scraper.cli import StoreCommand, configuration, one_line_errors
 from unjobs_scraper.config import ConfigError
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.distributed.dupefilter import GenerationDupeFilter
@@ -59,18 +59,14 @@ class Command(StoreCommand):
 
     def run(self, args, opts) -> None:
         config = configuration(self.settings)
-        if not config.redis_url:
-            fail_in_one_line(
-                ConfigError(
-                    "REDIS_URL is not set: scrapy seed feeds the shared queue of Redis workers"
-                )
-            )
         period = parse_duration(opts.every) if opts.every else None
         times = opts.times if opts.times is not None else (None if period else 1)
-        try:
+        with one_line_errors():
+            if not config.redis_url:
+                raise ConfigError(
+                    "REDIS_URL is not set: scrapy seed feeds the shared queue of Redis workers"
+                )
             server = connect(config.redis_url)
-        except ConfigError as error:
-            fail_in_one_line(error)
         spider = UnjobsSpider(start_url=opts.start_url)
         walk = listing_url(config, opts.start_url)
         keys = RedisKeys(config.redis_namespace)
