@@ -17,13 +17,13 @@ setup: $(STAMP)
 # Chromium for Cloudflare challenges: the one a crawl would find (CHROMIUM_PATH, a system one,
 # Playwright's download), else Debian's package when root with apt-get, else Playwright's download.
 browser: setup
-	@$(BIN)/python -m unjobs_scraper.browser >/dev/null 2>&1 \
+	@$(BIN)/python -m unjobs_scraper.cloudflare.launch >/dev/null 2>&1 \
 	|| if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
-	@$(BIN)/python -m unjobs_scraper.browser
+	@$(BIN)/python -m unjobs_scraper.cloudflare.launch
 
 services:
 	scripts/ensure-services.sh

@@ -42,6 +42,7 @@ def crawl_environment(database_url: str) -> dict[str, str]:
     # middleware fetching the public suffix list through tldextract, say) goes to a closed local
     # port instead, and falls back to its bundled data.
     env["HTTPS_PROXY"] = env["https_proxy"] = CLOSED_LOCAL_PROXY
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return env
 
 

@@ -164,6 +164,20 @@ def _names(settings, name: str) -> frozenset[str]:
     return names
 
 
+def _impersonation(settings) -> str:
+    """``auto``, ``off``, or one of curl_cffi's browser profiles."""
+    from curl_cffi import BrowserType
+
+    value = str(_setting(settings, "CLOUDFLARE_IMPERSONATE") or "").strip().lower()
+    profiles = {b.value for b in BrowserType}
+    families = {re.match(r"[a-z]+", profile)[0] for profile in profiles}  # "chrome": its newest
+    if value in ("auto", "off") or value in profiles or value in families:
+        return value
+    raise ConfigError(
+        f"CLOUDFLARE_IMPERSONATE must be auto, off or a curl_cffi browser (chrome, safari, ...), got {value!r}"
+    )
+
+
 RENDER_MODES = ("auto", "always", "never")
 """PLAYWRIGHT_RENDER: the browser only for challenges, for every page, or not at all."""
 
@@ -188,6 +202,10 @@ class Config:
     chromium_path: str | None
     playwright_render: str
     cloudflare_challenge_timeout: float
+    cloudflare_impersonate: str
+    cloudflare_max_failed_solves: int
+    browser_fetch_concurrency: int
+    browser_ignore_https_errors: bool
     progress_interval: float
     monitors_fail_exit: bool
     monitor_expected_finish_reasons: frozenset[str]
@@ -220,6 +238,10 @@ class Config:
             chromium_path=_setting(settings, "CHROMIUM_PATH") or None,
             playwright_render=_choice(settings, "PLAYWRIGHT_RENDER", RENDER_MODES),
             cloudflare_challenge_timeout=_positive_seconds(settings, "CLOUDFLARE_CHALLENGE_TIMEOUT"),
+            cloudflare_impersonate=_impersonation(settings),
+            cloudflare_max_failed_solves=_positive_int(settings, "CLOUDFLARE_MAX_FAILED_SOLVES"),
+            browser_fetch_concurrency=_positive_int(settings, "BROWSER_FETCH_CONCURRENCY"),
+            browser_ignore_https_errors=_flag(settings, "BROWSER_IGNORE_HTTPS_ERRORS"),
             progress_interval=_seconds(settings, "PROGRESS_INTERVAL"),
             monitors_fail_exit=_flag(settings, "MONITORS_FAIL_EXIT"),
             monitor_expected_finish_reasons=_names(settings, "MONITOR_EXPECTED_FINISH_REASONS"),
@@ -227,7 +249,6 @@ class Config:
             monitor_max_failed_ratio=_ratio(settings, "MONITOR_MAX_FAILED_RATIO"),
             monitor_min_listings=_whole_number(settings, "MONITOR_MIN_LISTINGS", 0),
             monitor_max_validation_errors=_whole_number(settings, "MONITOR_MAX_VALIDATION_ERRORS", 0),
-
         )
 
 

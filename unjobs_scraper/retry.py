@@ -24,6 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from unjobs_scraper import parsing
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
+from unjobs_scraper.cloudflare.middleware import BLOCKED_META
 from unjobs_scraper.config import Config
 from unjobs_scraper.middlewares import POST_NUMBER_META
 from unjobs_scraper.scheduler import NOT_BEFORE_META
@@ -133,10 +134,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _response_problem(self, request, response) -> tuple[str, str] | None:
         """(short kind for stats, readable message) when the response is worth another try."""
         if is_challenge(response):
-            return (
-                "cloudflare_challenge",
-                f"{challenge_error(self.config.cloudflare_challenge_timeout)} at {response.url}",
-            )
+            reason = request.meta.get(BLOCKED_META) or challenge_error(self.config.cloudflare_challenge_timeout)
+            return "cloudflare_challenge", f"{reason} at {response.url}"
         if response.status in self.retry_http_codes:
             return f"http_{response.status}", f"{_http_reason(response.status)} from {response.url}"
         if POST_NUMBER_META in request.meta and 200 <= response.status < 300:

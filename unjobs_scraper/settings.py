@@ -48,7 +48,7 @@ SCHEDULER = "unjobs_scraper.scheduler.BackoffScheduler"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "unjobs_scraper.retry.BackoffRetryMiddleware": 550,
-    "unjobs_scraper.cloudflare.CloudflareMiddleware": 560,
+    "unjobs_scraper.cloudflare.middleware.CloudflareMiddleware": 560,
     "unjobs_scraper.middlewares.PostingStatusMiddleware": 950,
 }
 EXTENSIONS = {
@@ -83,15 +83,20 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 CHROMIUM_PATH = environment_or_default("CHROMIUM_PATH")
 PLAYWRIGHT_RENDER = environment_or_default("PLAYWRIGHT_RENDER")
 CLOUDFLARE_CHALLENGE_TIMEOUT = environment_or_default("CLOUDFLARE_CHALLENGE_TIMEOUT")
+CLOUDFLARE_IMPERSONATE = environment_or_default("CLOUDFLARE_IMPERSONATE")
+CLOUDFLARE_MAX_FAILED_SOLVES = environment_or_default("CLOUDFLARE_MAX_FAILED_SOLVES")
+BROWSER_FETCH_CONCURRENCY = environment_or_default("BROWSER_FETCH_CONCURRENCY")
+BROWSER_IGNORE_HTTPS_ERRORS = environment_or_default("BROWSER_IGNORE_HTTPS_ERRORS")
+# One handler chooses per request: browser page, in-page fetch, impersonated (curl_cffi) or plain.
 DOWNLOAD_HANDLERS = {
-    "http": "unjobs_scraper.playwright_handler.BoundedPlaywrightDownloadHandler",
-    "https": "unjobs_scraper.playwright_handler.BoundedPlaywrightDownloadHandler",
+    "http": "unjobs_scraper.cloudflare.handler.CloudflareDownloadHandler",
+    "https": "unjobs_scraper.cloudflare.handler.CloudflareDownloadHandler",
 }
-ADDONS = {"unjobs_scraper.browser.BrowserAddon": 0}  # PLAYWRIGHT_LAUNCH_OPTIONS from CHROMIUM_PATH
-PLAYWRIGHT_BROWSER_PROVIDER = "unjobs_scraper.browser.LazyBrowserProvider"
+ADDONS = {"unjobs_scraper.cloudflare.launch.BrowserAddon": 0}  # PLAYWRIGHT_LAUNCH_OPTIONS from CHROMIUM_PATH
+PLAYWRIGHT_BROWSER_PROVIDER = "unjobs_scraper.cloudflare.launch.LazyBrowserProvider"
 PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: every page shares the clearance cookie
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-PLAYWRIGHT_ABORT_REQUEST = "unjobs_scraper.browser.abort_request"
+PLAYWRIGHT_ABORT_REQUEST = "unjobs_scraper.cloudflare.launch.abort_request"
 # The browser sends its own headers: Cloudflare binds clearance to the User-Agent that solved it.
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
 FEED_EXPORT_ENCODING = "utf-8"

@@ -26,6 +26,9 @@ def main() -> None:
     parser.add_argument("--stall-seconds", type=float, default=5.0, help="how long a stalled answer hangs")
     parser.add_argument("--challenge", choices=MODES, default="none", help="a Cloudflare-like interstitial")
     parser.add_argument("--clearance-ttl", type=float, default=1800.0, help="seconds a cf_clearance cookie works")
+    parser.add_argument("--https", action="store_true", help="serve HTTPS with a self-signed certificate")
+    parser.add_argument("--bind-tls", action="store_true", help="bind clearance to the TLS fingerprint too")
+    parser.add_argument("--strict", action="store_true", help="fail the challenge for automated browsers")
     args = parser.parse_args()
     stopped = threading.Event()
 
@@ -38,7 +41,8 @@ def main() -> None:
         postings=args.postings, seed=args.seed, latency_ms=args.latency_ms, per_page=args.per_page,
         max_pages=args.max_pages, host=args.host, port=args.port, fault_rate=args.fault_rate,
         gone_rate=args.gone_rate, bad_rate=args.bad_rate, stall_seconds=args.stall_seconds,
-        challenge=args.challenge, clearance_ttl=args.clearance_ttl,
+        challenge=args.challenge, clearance_ttl=args.clearance_ttl, https=args.https,
+        bind_tls=args.bind_tls, strict=args.strict,
     ) as replica:
         print(f"unjobs replica serving {len(replica.site)} postings at {replica.base_url}", flush=True)
         stopped.wait()

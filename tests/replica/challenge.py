@@ -4,14 +4,18 @@
 (``cf-mitigated: challenge``, ``<title>Just a moment...</title>``, ``#challenge-form``) whose
 script sets the cookie after about a second and reloads, as Cloudflare's JavaScript challenge
 does. The cookie is bound to the User-Agent and client address that received the interstitial
-and stops working ``clearance_ttl`` seconds after it was set. ``turnstile``: the interstitial
-never resolves.
+(with ``bind_tls``, to its TLS fingerprint as well, as real Cloudflare does over HTTPS) and stops
+working ``clearance_ttl`` seconds after it was set. ``strict``: the challenge fails for a browser
+that announces automation (``navigator.webdriver``, a ``HeadlessChrome`` User-Agent).
+``turnstile``: the interstitial never resolves.
 
 robots.txt is always served without a challenge: what unjobs.org does is unknown, and a crawler
 that obeys robots.txt has to read it before it has clearance.
 
-Clients are told apart by Fetch metadata: Chromium sends ``Sec-Fetch-Mode`` on every request,
-plain HTTP clients (Scrapy) send none. Each kind's challenges and pages are counted.
+Clients are told apart by Fetch metadata: browsers (and clients impersonating one) send
+``Sec-Fetch-Mode`` on every request, ``cors``/``same-origin`` for an in-page ``fetch()``; plain
+HTTP clients (Scrapy) send none. Each kind's challenges and pages are counted, and over HTTPS the
+pages served per TLS fingerprint and the fingerprints that earned a clearance.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from http.cookies import CookieError, SimpleCookie
 from tests.replica.messages import Request, Response, Route
 
 MODES = ("none", "js", "turnstile")
-CLIENT_KINDS = ("browser", "plain")
+CLIENT_KINDS = ("browser", "fetch", "plain")
+FETCH_MODES = frozenset({"cors", "same-origin", "no-cors"})
+AUTOMATION_MARK = "HeadlessChrome"
 PAGE_KINDS = ("index", "posting", "other")
 SOLVE_DELAY_SECONDS = 1.0
 EXEMPT_PATHS = frozenset({"/robots.txt"})
@@ -50,6 +56,10 @@ _INTERSTITIAL = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment.
 </body></html>
 """
 _JS_SOLVER = """setTimeout(function () {{
+  if ({strict} && (navigator.webdriver || /{automation}/.test(navigator.userAgent))) {{
+    document.getElementById("challenge-running").textContent = "Verification failed.";
+    return;
+  }}
   document.cookie = "{cookie}={token}; path=/; max-age={max_age}; SameSite=Lax";
   location.reload();
 }}, {delay_ms});"""
@@ -57,7 +67,10 @@ _TURNSTILE_WIDGET = '<div class="cf-turnstile" data-sitekey="0x4AAAAAAADnPIDROrm
 
 
 def client_kind(request: Request) -> str:
-    return "browser" if request.headers.get("Sec-Fetch-Mode") else "plain"
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if not mode:
+        return "plain"
+    return "fetch" if mode in FETCH_MODES else "browser"
 
 
 class ChallengeLayer:
@@ -65,12 +78,21 @@ class ChallengeLayer:
 
     name = "challenge"
 
-    def __init__(self, mode: str = "js", clearance_ttl: float = 1800.0, kinds=PAGE_KINDS) -> None:
+    def __init__(
+        self,
+        mode: str = "js",
+        clearance_ttl: float = 1800.0,
+        kinds=PAGE_KINDS,
+        bind_tls: bool = False,
+        strict: bool = False,
+    ) -> None:
         if mode not in MODES[1:]:
             raise ValueError(f"challenge mode must be js or turnstile, got {mode!r}")
         self.mode = mode
         self.clearance_ttl = clearance_ttl
         self.kinds = frozenset(kinds)
+        self.bind_tls = bind_tls
+        self.strict = strict
         self._secret = os.urandom(16)
         self._lock = threading.Lock()
         self.reset()
@@ -85,6 +107,8 @@ class ChallengeLayer:
                 self._challenges[client] += 1
             else:
                 self._pages[client][route.kind] += 1
+                if request.tls_fingerprint and route.kind == "posting":
+                    self._postings_by_tls[request.tls_fingerprint] += 1
         return self._interstitial(request) if challenged else None
 
     def stats(self) -> dict[str, object]:
@@ -96,6 +120,8 @@ class ChallengeLayer:
                     client: {kind: self._pages[client][kind] for kind in PAGE_KINDS} for client in CLIENT_KINDS
                 },
                 "clearances_used": len(self._tokens_used),
+                "postings_by_tls": dict(self._postings_by_tls),
+                "clearance_tls": sorted(self._clearance_tls),
             }
 
     def reset(self) -> None:
@@ -103,9 +129,13 @@ class ChallengeLayer:
             self._challenges: Counter[str] = Counter()
             self._pages: dict[str, Counter[str]] = {kind: Counter() for kind in CLIENT_KINDS}
             self._tokens_used: set[str] = set()
+            self._postings_by_tls: Counter[str] = Counter()
+            self._clearance_tls: set[str] = set()
 
     def _signature(self, expires: str, request: Request) -> str:
         bound_to = f"{expires}|{request.headers.get('User-Agent', '')}|{request.client_host}"
+        if self.bind_tls:
+            bound_to += f"|{request.tls_fingerprint}"
         return hmac.new(self._secret, bound_to.encode(), hashlib.sha256).hexdigest()[:32]
 
     def _cleared(self, request: Request) -> bool:
@@ -125,16 +155,21 @@ class ChallengeLayer:
         if valid:
             with self._lock:
                 self._tokens_used.add(morsel.value)
+                self._clearance_tls.add(request.tls_fingerprint)
         return valid
 
     def _interstitial(self, request: Request) -> Response:
         ray = os.urandom(8).hex()
         solver = ""
+        automated = self.strict and AUTOMATION_MARK in request.headers.get("User-Agent", "")
         if self.mode == "js":
             expires = f"{time.time() + SOLVE_DELAY_SECONDS + self.clearance_ttl:.3f}"
+            token = "refused" if automated else f"{expires}-{self._signature(expires, request)}"
             solver = _JS_SOLVER.format(
+                strict="true" if self.strict else "false",
+                automation=AUTOMATION_MARK,
                 cookie=COOKIE,
-                token=f"{expires}-{self._signature(expires, request)}",
+                token=token,
                 max_age=math.ceil(SOLVE_DELAY_SECONDS + self.clearance_ttl),
                 delay_ms=int(SOLVE_DELAY_SECONDS * 1000),
             )
@@ -155,8 +190,10 @@ class ChallengeLayer:
         return Response(403, page.encode("utf-8"), headers=headers)
 
 
-def challenge_layers(mode: str, clearance_ttl: float, kinds=PAGE_KINDS) -> tuple[ChallengeLayer, ...]:
+def challenge_layers(
+    mode: str, clearance_ttl: float, kinds=PAGE_KINDS, bind_tls: bool = False, strict: bool = False
+) -> tuple[ChallengeLayer, ...]:
     """The layers ``Replica(challenge=...)`` adds: none for ``none``."""
     if mode not in MODES:
         raise ValueError(f"challenge mode must be one of {', '.join(MODES)}, got {mode!r}")
-    return () if mode == "none" else (ChallengeLayer(mode, clearance_ttl, kinds),)
+    return () if mode == "none" else (ChallengeLayer(mode, clearance_ttl, kinds, bind_tls, strict),)

@@ -18,6 +18,8 @@ class Request:
     headers: Message
     client_host: str
     body: bytes = b""
+    tls_fingerprint: str = ""
+    """The ClientHello's fingerprint (``tls.py``) over HTTPS; empty over plain HTTP."""
 
 
 DROP_CONNECTION = 0

@@ -9,6 +9,7 @@ answer instead; each keeps its own counters, reported under its name in ``stats(
 from __future__ import annotations
 
 import json
+import ssl
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from tests.replica.faults import Faults
 from tests.replica.messages import DROP_CONNECTION, Layer, Request, Response, Route
 from tests.replica.pages import ROBOTS_TXT, render_index, render_not_found, render_posting
 from tests.replica.site import Site
+from tests.replica.tls import UNKNOWN_FINGERPRINT, peek_client_hello, self_signed_context
 from tests.replica.urls import parse_listing_path, parse_posting_path
 
 INDEX, POSTING, OTHER, CONTROL = "index", "posting", "other", "control"
@@ -58,12 +60,17 @@ class Replica:
         challenge: str = "none",
         clearance_ttl: float = 1800.0,
         challenge_kinds: Sequence[str] = PAGE_KINDS,
+        https: bool = False,
+        bind_tls: bool = False,
+        strict: bool = False,
     ) -> None:
         self.site = Site(postings=postings, seed=seed, per_page=per_page, max_pages=max_pages)
         self.latency_ms = latency_ms
         self.faults = Faults(self.site, seed, fault_rate, gone_rate, bad_rate, stall_seconds)
         # Cloudflare answers before the origin's own faults, as it sits in front of it.
-        self.layers: tuple[Layer, ...] = (*challenge_layers(challenge, clearance_ttl, challenge_kinds), self.faults)
+        challenges = challenge_layers(challenge, clearance_ttl, challenge_kinds, bind_tls=bind_tls, strict=strict)
+        self.layers: tuple[Layer, ...] = (*challenges, self.faults)
+        self.https = https
         self.host = host
         self.port = port
         self._server: _Server | None = None
@@ -75,7 +82,7 @@ class Replica:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT/`` once started."""
+        """``http://127.0.0.1:PORT/`` (``https://`` with ``https=True``) once started."""
         if self._base_url is None:
             raise RuntimeError("the replica is not running; call start() or use it as a context manager")
         return self._base_url
@@ -83,9 +90,9 @@ class Replica:
     def start(self) -> Replica:
         if self._server is not None:
             raise RuntimeError("the replica is already running")
-        self._server = _Server((self.host, self.port), self)
+        self._server = _Server((self.host, self.port), self, self_signed_context() if self.https else None)
         host, port = self._server.server_address[:2]
-        self._base_url = f"http://{host}:{port}/"
+        self._base_url = f"{'https' if self.https else 'http'}://{host}:{port}/"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="replica", daemon=True
         )
@@ -190,7 +197,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         parts = urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        request = Request(self.command, parts.path, parts.query, self.headers, self.client_address[0], body)
+        fingerprint = getattr(self.connection, "client_fingerprint", "")
+        request = Request(
+            self.command, parts.path, parts.query, self.headers, self.client_address[0], body, fingerprint
+        )
         response = self.server.replica.handle(request)
         if response.status == DROP_CONNECTION:
             self.close_connection = True
@@ -212,12 +222,29 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     """A crawler opens many connections at once; the default backlog of 5 drops some."""
 
-    def __init__(self, address: tuple[str, int], replica: Replica) -> None:
+    def __init__(self, address: tuple[str, int], replica: Replica, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(address, _Handler)
         self.replica = replica
+        self.tls = tls
+
+    def finish_request(self, request, client_address) -> None:
+        """Over HTTPS: read the ClientHello first (without consuming it), then the handshake."""
+        if self.tls is None:
+            return super().finish_request(request, client_address)
+        hello = peek_client_hello(request)
+        request.settimeout(_Handler.timeout)
+        try:
+            connection = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return None  # a client that gave up, or preconnected and never spoke
+        connection.client_fingerprint = hello.fingerprint if hello else UNKNOWN_FINGERPRINT
+        try:
+            return super().finish_request(connection, client_address)
+        finally:
+            connection.close()
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients that hang up early (crawler timeouts, cancelled downloads) are normal, not errors."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
+        if isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, TimeoutError)):
             return
         super().handle_error(request, client_address)

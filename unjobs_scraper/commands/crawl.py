@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from unjobs_scraper.browser import required_chromium
+from unjobs_scraper.cloudflare.launch import required_chromium
 from unjobs_scraper.cli import configuration, one_line_errors
+from unjobs_scraper.cloudflare.middleware import BLOCKED_STAT
 from unjobs_scraper.config import Config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.storage import open_store
+
+
+CLOUDFLARE_BLOCKED_EXIT_CODE = 4
 
 
 class Command(ScrapyCrawlCommand):
@@ -33,8 +39,14 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts) -> None:
-        """With ``MONITORS_FAIL_EXIT=1``, a crawl whose monitors failed exits non-zero."""
+        """A crawl Cloudflare kept out exits non-zero, saying so in one line; with
+        ``MONITORS_FAIL_EXIT=1``, so does a crawl whose monitors failed."""
         super().run(args, opts)
+        stats = self.crawler.stats.get_stats()
+        blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(BLOCKED_STAT)]
+        if blocked and not self.exitcode:
+            print(f"unjobs-scraper: {'; '.join(blocked)}", file=sys.stderr)
+            self.exitcode = CLOUDFLARE_BLOCKED_EXIT_CODE
         monitors_failed = self.crawler.stats.get_value(FAILED_STAT)
         if monitors_failed and not self.exitcode and configuration(self.settings).monitors_fail_exit:
             self.exitcode = MONITORS_FAILED_EXIT_CODE

@@ -27,6 +27,13 @@ def format_summary(summary: dict) -> str:
         f" {row['processing_attempts']} attempts] {row['processing_error']}"
         for row in summary["recent_errors"]
     ]
+    hosts = summary["cloudflare_hosts"]
+    lines.append(f"ways past Cloudflare ({len(hosts)} hosts):" if hosts else "ways past Cloudflare: none recorded")
+    lines += [
+        f"  {row['host']} {row['strategy']} since {row['updated_at']:%Y-%m-%d %H:%M:%S} UTC"
+        + (f": {row['reason']}" if row["reason"] else "")
+        for row in hosts
+    ]
     return "\n".join(lines)
 
 

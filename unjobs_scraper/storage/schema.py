@@ -80,6 +80,20 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "CREATE INDEX raw_job_data_country_idx ON raw_job_data (location_country, post_number)",
         ),
     ),
+    # The way past Cloudflare each host settled on, so the next crawl starts with what worked.
+    (
+        4,
+        (
+            """
+            CREATE TABLE cloudflare_hosts (
+                host TEXT PRIMARY KEY,
+                strategy TEXT NOT NULL,
+                reason TEXT,
+                updated_at {timestamp} NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -292,6 +292,24 @@ class Store:
         )
         return CrawlState(**rows[0]) if rows else None
 
+    def save_host_strategy(self, host: str, strategy: str, reason: str | None = None) -> None:
+        """What a crawl settled on for a host (``cloudflare/hosts.py``), and why it gave up if it did."""
+        self.dialect.execute(
+            """
+            INSERT INTO cloudflare_hosts (host, strategy, reason, updated_at)
+            VALUES (%(host)s, %(strategy)s, %(reason)s, %(now)s)
+            ON CONFLICT (host) DO UPDATE SET strategy = excluded.strategy, reason = excluded.reason,
+                updated_at = excluded.updated_at
+            """,
+            self._params({"host": host, "strategy": strategy, "reason": reason}),
+        )
+
+    def host_strategies(self) -> dict[str, dict[str, Any]]:
+        rows = self.dialect.execute(
+            "SELECT host, strategy, reason, updated_at FROM cloudflare_hosts ORDER BY host"
+        )
+        return {row["host"]: row for row in rows}
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, post_number: str) -> dict[str, Any] | None:
@@ -321,6 +339,7 @@ class Store:
             "oldest_pending": oldest[0] if oldest else None,
             "recent_errors": errors,
             "dead_letter": dead[0]["n"],
+            "cloudflare_hosts": list(self.host_strategies().values()),
         }
 
     def dead_letters(self) -> list[dict[str, Any]]:

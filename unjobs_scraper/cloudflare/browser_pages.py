@@ -1,16 +1,35 @@
-"""Browser pages, as every user of one needs them: waited on, read, and always closed."""
+"""Browser pages, as every user of one needs them: waited on, read, fetched from, always closed."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections.abc import Callable
 from contextlib import suppress
 
 from playwright.async_api import Error as PlaywrightError
-from scrapy.http import HtmlResponse
+from scrapy.http import Headers, HtmlResponse
+from scrapy.responsetypes import responsetypes
 
 POLL_SECONDS = 0.25
+DECODED_HEADERS = (b"Content-Encoding", b"Content-Length", b"Transfer-Encoding")
+"""What ``fetch()`` has already undone: the body it hands over is decoded and whole."""
+FETCH_SCRIPT = """async ([url, method, timeoutMs]) => {
+  const response = await fetch(url, {
+    method, credentials: "include", cache: "no-store", signal: AbortSignal.timeout(timeoutMs),
+  });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let binary = "";
+  for (let at = 0; at < bytes.length; at += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(at, at + 0x8000));
+  }
+  return {url: response.url, status: response.status, headers: [...response.headers], body: btoa(binary)};
+}"""
+
+
+def page_usable(page) -> bool:
+    return page is not None and not page.is_closed()
 
 
 async def close_page(page) -> None:
@@ -55,4 +74,21 @@ async def page_response(page, request) -> HtmlResponse:
     body = (await page.content()).encode("utf-8")
     return HtmlResponse(
         page.url, status=status or 200, body=body, encoding="utf-8", request=request, flags=["playwright"]
+    )
+
+
+async def fetch_in_page(page, request, timeout: float):
+    """``request`` fetched by the page's own network stack (its cookies, TLS and HTTP/2), not rendered.
+
+    The page must be on the request's origin; the response is typed from its headers as
+    Scrapy's own handlers do.
+    """
+    answer = await page.evaluate(FETCH_SCRIPT, [request.url, request.method, int(timeout * 1000)])
+    headers = Headers(answer["headers"])
+    for name in DECODED_HEADERS:
+        headers.pop(name, None)
+    body = base64.b64decode(answer["body"])
+    response_class = responsetypes.from_args(headers=headers, url=answer["url"], body=body)
+    return response_class(
+        answer["url"], status=answer["status"], headers=headers, body=body, request=request, flags=["in-browser"]
     )

@@ -1,8 +1,8 @@
-"""Chromium for scrapy-playwright: which one, and how it starts (only once a request needs it).
+"""Chromium for scrapy-playwright: which one, its launch options, and a start only once needed.
 
 The browser is found in this order: ``CHROMIUM_PATH`` (environment or setting), a system
 Chromium, then Playwright's own download (``playwright install chromium``). ``python -m
-unjobs_scraper.browser`` prints the one a crawl would use, or exits 1 (``make browser``).
+unjobs_scraper.cloudflare.launch`` prints the one a crawl would use, or exits 2 (``make browser``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ LAUNCH_ARGS = (
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+    # navigator.webdriver stays false: Cloudflare's challenge fails a browser that announces automation.
+    "--disable-blink-features=AutomationControlled",
 )
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 

@@ -1,0 +1,108 @@
+"""One download handler for ``http`` and ``https``: it chooses the client per request.
+
+- ``meta["playwright"]``: a browser page (scrapy-playwright), for a solve or ``always``;
+- ``meta[IN_BROWSER_META]``: an in-page ``fetch()`` from the page that solved the host's challenge;
+- ``meta["impersonate"]``: curl_cffi through scrapy-impersonate's handler, with a browser's TLS;
+- anything else: Scrapy's own HTTP/1.1 client, the cheapest.
+
+scrapy-playwright, scrapy-impersonate and Scrapy each want the http(s) handlers; this handler is
+scrapy-playwright's (which falls back to Scrapy's own) and keeps scrapy-impersonate's beside it.
+
+Every browser download is bounded by ``DOWNLOAD_TIMEOUT``: when the browser crashes,
+scrapy-playwright 0.0.48 drops the crashed context, but a request waiting for one of its page
+slots would wait for ever; the timeout makes it a ``DownloadTimeoutError``, which is retried.
+
+Browser contexts present the browser's own User-Agent with ``HeadlessChrome`` replaced (header
+and ``navigator.userAgent``; the client hints already name Chromium), and accept a self-signed
+certificate with ``BROWSER_IGNORE_HTTPS_ERRORS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.exceptions import DownloadTimeoutError
+from scrapy_impersonate import ImpersonateDownloadHandler
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from unjobs_scraper.cloudflare.browser_pages import fetch_in_page, page_usable
+from unjobs_scraper.cloudflare.middleware import IN_BROWSER_META, CloudflareMiddleware
+from unjobs_scraper.config import Config
+
+HEADLESS_MARK = "HeadlessChrome"
+
+
+def unannounced_user_agent(user_agent: str) -> str:
+    """The browser's own User-Agent, without the word that tells sites it is automated."""
+    return user_agent.replace(HEADLESS_MARK, "Chrome")
+
+
+class BrowserPageLost(DownloadTimeoutError):
+    """The page that held a host's clearance closed under an in-page fetch; retried like a timeout."""
+
+
+class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        config = Config.from_settings(crawler.settings)
+        self.ignore_https_errors = config.browser_ignore_https_errors
+        self.fetch_concurrency = config.browser_fetch_concurrency
+        self._impersonated: ImpersonateDownloadHandler | None = None
+        self._cloudflare: CloudflareMiddleware | None = None
+
+    async def download_request(self, request):
+        if request.meta.get(IN_BROWSER_META):
+            return await self._bounded(request, self._fetch_in_browser(request))
+        if request.meta.get("impersonate"):
+            if self._impersonated is None:
+                self._impersonated = ImpersonateDownloadHandler(self._crawler)
+            return await self._impersonated.download_request(request)
+        return await super().download_request(request)
+
+    async def _download_request(self, request, spider=None):
+        return await self._bounded(request, super()._download_request(request, spider))
+
+    @staticmethod
+    async def _bounded(request, download):
+        timeout = request.meta.get("download_timeout") or None
+        try:
+            return await asyncio.wait_for(download, timeout)
+        except TimeoutError:
+            raise DownloadTimeoutError(
+                f"Getting {request.url} in the browser took longer than {timeout} seconds"
+            ) from None
+
+    async def _fetch_in_browser(self, request):
+        if self._cloudflare is None:
+            self._cloudflare = self._crawler.get_downloader_middleware(CloudflareMiddleware)
+        host = self._cloudflare.host_for(request)
+        if host.fetch_slots is None:
+            host.fetch_slots = asyncio.Semaphore(self.fetch_concurrency)
+        async with host.fetch_slots:
+            page = host.page
+            if not page_usable(page):
+                raise BrowserPageLost(f"the browser page holding {host.name}'s clearance closed")
+            self.stats.inc_value("cloudflare/in_browser_fetches")
+            timeout = request.meta.get("download_timeout") or 180
+            return await fetch_in_page(page, request, timeout)
+
+    async def _create_browser_context(self, name, context_kwargs, spider=None):
+        """Every context with the unannounced User-Agent (and, for tests, any certificate)."""
+        await self._maybe_launch_browser()
+        defaults = {"user_agent": await self._browser_user_agent()}
+        if self.ignore_https_errors:
+            defaults["ignore_https_errors"] = True
+        return await super()._create_browser_context(name, {**defaults, **(context_kwargs or {})}, spider)
+
+    async def _browser_user_agent(self) -> str:
+        """What this browser calls itself, read from a blank page of its own."""
+        probe = await self.browser.new_page()
+        try:
+            return unannounced_user_agent(await probe.evaluate("navigator.userAgent"))
+        finally:
+            await probe.close()
+
+    async def _close(self) -> None:
+        if self._impersonated is not None:
+            await self._impersonated.close()
+        await super()._close()
