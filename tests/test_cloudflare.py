@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse
@@ -29,9 +30,10 @@ from tests.databases import stored_rows
 from tests.processes import chromium_marked, sampled
 from tests.replica import Replica
 from tests.test_config import config_with
-from unjobs_scraper import browser
+from unjobs_scraper.cloudflare import launch
 from unjobs_scraper import settings as project_settings
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
+from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE
 from unjobs_scraper.config import ConfigError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -158,14 +160,14 @@ def executable(path: Path) -> str:
 @pytest.fixture
 def no_browser_anywhere(tmp_path, monkeypatch):
     """A machine without any browser: no system Chromium, an empty PATH, no Playwright download."""
-    monkeypatch.setattr(browser, "SYSTEM_CHROMIUM", (str(tmp_path / "usr/bin/chromium"),))
+    monkeypatch.setattr(launch, "SYSTEM_CHROMIUM", (str(tmp_path / "usr/bin/chromium"),))
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "ms-playwright"))
     return tmp_path
 
 
 def install_playwright_download(root: Path) -> None:
-    package = Path(browser.playwright.__file__).parent / "driver" / "package"
+    package = Path(launch.playwright.__file__).parent / "driver" / "package"
     revision = re.search(r'"chromium-headless-shell",\s*"revision":\s*"(\d+)"', (package / "browsers.json").read_text())[1]
     (root / "ms-playwright" / f"chromium_headless_shell-{revision}").mkdir(parents=True)
 
@@ -173,44 +175,44 @@ def install_playwright_download(root: Path) -> None:
 def test_chromium_path_comes_first(no_browser_anywhere):
     configured = executable(no_browser_anywhere / "opt/chrome")
     executable(no_browser_anywhere / "usr/bin/chromium")
-    assert browser.find_chromium(configured) == browser.Chromium(configured, "CHROMIUM_PATH")
+    assert launch.find_chromium(configured) == launch.Chromium(configured, "CHROMIUM_PATH")
 
 
 def test_a_chromium_path_that_is_not_executable_is_a_one_line_error(no_browser_anywhere):
     with pytest.raises(ConfigError, match=r"^CHROMIUM_PATH is not an executable file: /nowhere/chrome$"):
-        browser.find_chromium("/nowhere/chrome")
+        launch.find_chromium("/nowhere/chrome")
 
 
 def test_system_chromium_comes_before_the_path_and_playwright(no_browser_anywhere):
     system = executable(no_browser_anywhere / "usr/bin/chromium")
     executable(no_browser_anywhere / "bin/chromium-browser")
     install_playwright_download(no_browser_anywhere)
-    assert browser.find_chromium(None) == browser.Chromium(system, "system")
+    assert launch.find_chromium(None) == launch.Chromium(system, "system")
 
 
 @pytest.mark.parametrize("installed", [("chromium-browser", "google-chrome"), ("google-chrome",)])
 def test_commands_on_path_in_order(no_browser_anywhere, installed):
     paths = [executable(no_browser_anywhere / "bin" / name) for name in installed]
     install_playwright_download(no_browser_anywhere)
-    assert browser.find_chromium(None) == browser.Chromium(paths[0], "system")
+    assert launch.find_chromium(None) == launch.Chromium(paths[0], "system")
 
 
 def test_playwright_download_comes_last(no_browser_anywhere):
     install_playwright_download(no_browser_anywhere)
-    chromium = browser.find_chromium(None)
+    chromium = launch.find_chromium(None)
     assert (chromium.path, "executable_path" in chromium.launch_options()) == (None, False)
 
 
 def test_no_browser_is_one_line_naming_the_setting_unless_render_is_never(no_browser_anywhere):
-    assert browser.find_chromium(None) is None
+    assert launch.find_chromium(None) is None
     with pytest.raises(ConfigError, match=r"^PLAYWRIGHT_RENDER=auto needs Chromium") as error:
-        browser.required_chromium(config_with())
+        launch.required_chromium(config_with())
     assert "\n" not in str(error.value)
-    assert browser.required_chromium(config_with(PLAYWRIGHT_RENDER="never")) is None
+    assert launch.required_chromium(config_with(PLAYWRIGHT_RENDER="never")) is None
 
 
 def test_launch_options_name_the_binary_and_keep_chromium_offline():
-    options = browser.Chromium("/usr/bin/chromium", "system").launch_options()
+    options = launch.Chromium("/usr/bin/chromium", "system").launch_options()
     assert options["executable_path"] == "/usr/bin/chromium"
     assert {"--no-sandbox", "--disable-background-networking", "--disable-component-update"} <= set(options["args"])
 
@@ -218,10 +220,10 @@ def test_launch_options_name_the_binary_and_keep_chromium_offline():
 def test_the_add_on_launches_chromium_path_unless_launch_options_are_given(no_browser_anywhere):
     configured = executable(no_browser_anywhere / "opt/chrome")
     settings = project_settings_with(CHROMIUM_PATH=configured)
-    browser.BrowserAddon().update_settings(settings)
+    launch.BrowserAddon().update_settings(settings)
     assert settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == configured
     explicit = project_settings_with(CHROMIUM_PATH=configured, PLAYWRIGHT_LAUNCH_OPTIONS={"headless": False})
-    browser.BrowserAddon().update_settings(explicit)
+    launch.BrowserAddon().update_settings(explicit)
     assert explicit.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") == {"headless": False}
 
 
@@ -258,7 +260,7 @@ def test_js_challenge_clears_for_the_user_agent_that_solved_it_until_the_ttl():
         time.sleep(1.6)  # the script's one-second delay plus the TTL
         assert get(posting, cookie=token)[0] == 403
         stats = replica.stats()["challenge"]
-    assert stats["challenges"] == {"browser": 0, "plain": 3}
+    assert stats["challenges"] == {"browser": 0, "fetch": 0, "plain": 3}
     assert stats["pages"]["plain"] == {"index": 0, "posting": 1, "other": 1}
     assert stats["clearances_used"] == 1
 
@@ -271,7 +273,7 @@ def test_turnstile_never_hands_out_a_cookie_and_browsers_count_apart():
         with error.value:
             body = error.value.read().decode()
         assert 'class="cf-turnstile"' in body and "cf_clearance" not in body
-        assert replica.stats()["challenge"]["challenges"] == {"browser": 1, "plain": 0}
+        assert replica.stats()["challenge"]["challenges"] == {"browser": 1, "fetch": 0, "plain": 0}
 
 
 def test_cli_serves_the_challenge():
@@ -325,18 +327,21 @@ def test_expired_clearance_is_solved_again_and_the_crawl_finishes(sqlite_url):
 
 
 @pytest.mark.crawl
-def test_turnstile_fails_every_posting_naming_the_challenge_in_bounded_time(sqlite_url):
+def test_turnstile_fails_every_posting_naming_cloudflare_and_exits_non_zero_in_bounded_time(sqlite_url):
     with Replica(postings=20, seed=19, challenge="turnstile", challenge_kinds=("posting",)) as replica:
+        host = urlsplit(replica.base_url).netloc
         started = time.monotonic()
         result = run_crawl(replica.base_url, sqlite_url, settings=FAST_FAILURE, timeout=120)
         elapsed = time.monotonic() - started
-    assert_finished(result)
+    assert result.returncode == CLOUDFLARE_BLOCKED_EXIT_CODE, result.log[-3000:]
+    assert re.search(r"^unjobs-scraper: Cloudflare kept challenging 127\.0\.0\.1:\d+: ", result.log, re.M)
     stored = stored_rows(sqlite_url)
     assert len(stored) == 20
     assert {r["status"] for r in stored.values()} == {"failed"}
-    assert [r["processing_error"] for r in stored.values() if "Cloudflare challenge" not in r["processing_error"]] == []
+    assert [r["processing_error"] for r in stored.values() if "Cloudflare" not in r["processing_error"]] == []
     assert [r for r in stored.values() if r["post_name"] or r["post_content_html"]] == []
     assert result.stats["cloudflare/solves"] <= 3  # one per timeout-and-pause, not one per posting
+    assert result.stats[f"cloudflare/blocked/{host}"].startswith(f"Cloudflare kept challenging {host}: ")
     assert elapsed < 60
 
 
@@ -350,7 +355,7 @@ def test_render_never_leaves_challenges_to_the_retry_rules_without_a_browser(sql
     stored = stored_rows(sqlite_url)
     assert {(r["status"], r["processing_attempts"]) for r in stored.values()} == {("failed", 2)}
     assert [r["processing_error"] for r in stored.values() if "Cloudflare challenge" not in r["processing_error"]] == []
-    assert challenge["challenges"] == {"browser": 0, "plain": 20}
+    assert challenge["challenges"] == {"browser": 0, "fetch": 0, "plain": 20}
     assert [name for name in result.stats if name.startswith(("playwright/", "cloudflare/"))] == []
 
 
@@ -358,7 +363,7 @@ def test_render_never_leaves_challenges_to_the_retry_rules_without_a_browser(sql
 def test_a_challenged_index_is_never_parsed(sqlite_url):
     with Replica(postings=20, seed=19, challenge="turnstile") as replica:
         result = run_crawl(replica.base_url, sqlite_url, settings=FAST_FAILURE, timeout=120)
-    assert result.returncode == 0
+    assert result.returncode == CLOUDFLARE_BLOCKED_EXIT_CODE
     assert "unjobs/listings/seen" not in result.stats
     assert stored_rows(sqlite_url) == {}
     assert re.search(r"Index page \S+ failed: Cloudflare challenge", result.log), result.log[-3000:]

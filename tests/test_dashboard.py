@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 from tests.crawling import PROJECT_ROOT, crawl_environment, run_crawl, run_scrapy
 from tests.databases import stored_rows, temporary_postgres_schema
 from tests.replica import Replica
-from unjobs_scraper.browser import find_chromium
+from unjobs_scraper.cloudflare.launch import find_chromium
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.dashboard.database import Database

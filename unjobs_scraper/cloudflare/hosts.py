@@ -80,6 +80,8 @@ class Host:
     strategy: Strategy = Strategy.PLAIN
     floor: Strategy = Strategy.PLAIN
     """The first strategy to try after a solve: what earlier crawls settled on (from the database)."""
+    saved: Strategy | None = None
+    """What the database holds for the host."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     generation: int = 0
     """Bumped by every solve and every switch; a request remembers the one it was sent under."""

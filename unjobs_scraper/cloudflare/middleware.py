@@ -100,6 +100,8 @@ class CloudflareMiddleware:
     async def spider_closed(self) -> None:
         for host in self.hosts.values():
             await self._release_page(host)
+            if host.strategy is not host.saved:
+                self._settled(host)
 
     @property
     def impersonation(self) -> bool:
@@ -109,8 +111,9 @@ class CloudflareMiddleware:
         name = urlparse_cached(request).netloc
         host = self.hosts.get(name)
         if host is None:
-            floor = self.remembered.get(name, Strategy.PLAIN)
-            host = self.hosts[name] = Host(name, floor=Strategy.IN_BROWSER if floor is Strategy.BLOCKED else floor)
+            saved = self.remembered.get(name)
+            floor = Strategy.IN_BROWSER if saved is Strategy.BLOCKED else saved or Strategy.PLAIN
+            host = self.hosts[name] = Host(name, floor=floor, saved=saved)
             self.stats.set_value(STRATEGY_STAT + name, host.strategy.value)
         return host
 
@@ -221,7 +224,9 @@ class CloudflareMiddleware:
         if host.accepted or host.clearance is None or request.meta[GENERATION_META] != host.generation:
             return
         host.accepted = True
-        host.failed_solves = 0
+        if host.failed_solves:
+            host.failed_solves = 0
+            self.stats.get_stats().pop(BLOCKED_STAT + host.name, None)  # no longer kept out
         self._settled(host)
         if host.strategy is not Strategy.IN_BROWSER:
             await self._release_page(host)
@@ -256,7 +261,9 @@ class CloudflareMiddleware:
             host.fetch_slots = None  # made by the handler, sized by BROWSER_FETCH_CONCURRENCY
 
     def _settled(self, host: Host) -> None:
+        """In the stats and the database, so that the next crawl starts with what worked."""
         self.stats.set_value(STRATEGY_STAT + host.name, host.strategy.value)
+        host.saved = host.strategy
         self.store.save_host_strategy(host.name, host.strategy.value, host.blocked_reason)
 
     def _count_failed_solve(self, host: Host, why: str) -> bool:
@@ -264,17 +271,17 @@ class CloudflareMiddleware:
         host.failed_solves += 1
         host.clearance = None
         host.quiet_until = time.monotonic() + self.timeout
+        solves = "the last solve" if host.failed_solves == 1 else f"{host.failed_solves} solves in a row"
+        reason = f"Cloudflare kept challenging {host.name}: {solves} did not get through ({why})"
+        # Until a clearance gets through, the host keeps the crawl out: the crawl exits non-zero.
+        self.stats.set_value(BLOCKED_STAT + host.name, reason)
         if host.failed_solves < self.max_failed_solves:
             return False
-        host.blocked_reason = (
-            f"Cloudflare kept challenging {host.name}: {host.failed_solves} solves in a row did not"
-            f" get through ({why})"
-        )
-        logger.error("%s; its requests fail from now on", host.blocked_reason)
+        host.blocked_reason = reason
         host.strategy = Strategy.BLOCKED
         host.generation += 1
-        self.stats.set_value(BLOCKED_STAT + host.name, host.blocked_reason)
         self._settled(host)
+        logger.error("%s; its requests fail from now on", reason)
         return True
 
     async def _solve_for(self, host: Host, url: str) -> bool:
