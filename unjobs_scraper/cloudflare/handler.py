@@ -26,10 +26,25 @@ from scrapy_impersonate import ImpersonateDownloadHandler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from unjobs_scraper.cloudflare.browser_pages import fetch_in_page, page_usable
+from unjobs_scraper.cloudflare.hosts import Strategy
 from unjobs_scraper.cloudflare.middleware import IN_BROWSER_META, CloudflareMiddleware
 from unjobs_scraper.config import Config
 
 HEADLESS_MARK = "HeadlessChrome"
+BROWSER_PAGE = "browser-page"
+CLIENT_STAT = "client/"
+"""Downloads per client: ``client/plain``, ``client/impersonated``, ``client/in-browser``, ``client/browser-page``."""
+
+
+def client_for(request) -> str:
+    """Which client downloads ``request``, from what the middleware (or ``always``) put in its meta."""
+    if request.meta.get("playwright"):
+        return BROWSER_PAGE
+    if request.meta.get(IN_BROWSER_META):
+        return Strategy.IN_BROWSER.value
+    if request.meta.get("impersonate"):
+        return Strategy.IMPERSONATED.value
+    return Strategy.PLAIN.value
 
 
 def unannounced_user_agent(user_agent: str) -> str:
@@ -51,13 +66,15 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._cloudflare: CloudflareMiddleware | None = None
 
     async def download_request(self, request):
-        if request.meta.get(IN_BROWSER_META):
+        client = client_for(request)
+        self.stats.inc_value(CLIENT_STAT + client)
+        if client == Strategy.IN_BROWSER:
             return await self._bounded(request, self._fetch_in_browser(request))
-        if request.meta.get("impersonate"):
+        if client == Strategy.IMPERSONATED:
             if self._impersonated is None:
                 self._impersonated = ImpersonateDownloadHandler(self._crawler)
             return await self._impersonated.download_request(request)
-        return await super().download_request(request)
+        return await super().download_request(request)  # a browser page, or Scrapy's own client
 
     async def _download_request(self, request, spider=None):
         return await self._bounded(request, super()._download_request(request, spider))
@@ -82,7 +99,6 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
             page = host.page
             if not page_usable(page):
                 raise BrowserPageLost(f"the browser page holding {host.name}'s clearance closed")
-            self.stats.inc_value("cloudflare/in_browser_fetches")
             timeout = request.meta.get("download_timeout") or 180
             return await fetch_in_page(page, request, timeout)
 

@@ -31,7 +31,7 @@ class Strategy(enum.StrEnum):
 
 
 LADDER = (Strategy.PLAIN, Strategy.IMPERSONATED, Strategy.IN_BROWSER)
-IDENTITY_HEADERS = ("user-agent", "accept-language", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform")
+IDENTITY_HEADERS = ("user-agent", "accept", "accept-language", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform")
 """What the solving browser said about itself; an impersonated request says the same."""
 
 

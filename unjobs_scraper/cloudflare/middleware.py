@@ -58,7 +58,8 @@ _CHROME_TARGET = re.compile(r"chrome(\d+)")
 
 
 def impersonation_target(browser_version: str) -> str:
-    """The newest curl_cffi Chrome profile not newer than the solving browser (its TLS fingerprint)."""
+    """The newest curl_cffi Chrome profile not newer than the solving browser (its TLS fingerprint);
+    the newest of all when the version is unknown."""
     major = int(browser_version.split(".")[0]) if browser_version[:1].isdigit() else 0
     versions = sorted(
         int(match[1]) for b in BrowserType if (match := _CHROME_TARGET.fullmatch(b.value))
