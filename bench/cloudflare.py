@@ -41,6 +41,7 @@ VARIANTS = (  # (name, replica, settings); the first of each replica is the one 
     ("UA-bound: always", UA_BOUND, {"PLAYWRIGHT_RENDER": "always"}),
     ("UA-bound: auto (plain)", UA_BOUND, {"PLAYWRIGHT_RENDER": "auto"}),
     ("no challenge: plain HTTP", {"challenge": "none"}, {"PLAYWRIGHT_RENDER": "auto"}),
+    ("no challenge: plain HTTPS", {"challenge": "none", "https": True}, {"PLAYWRIGHT_RENDER": "auto"}),
 )
 MIB = 1024 * 1024
 

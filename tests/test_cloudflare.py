@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import ssl
+import struct
 import subprocess
 import sys
 import time
@@ -30,7 +32,9 @@ from tests.databases import stored_rows
 from tests.processes import chromium_marked, sampled
 from tests.replica import Replica
 from tests.test_config import config_with
+from tests.replica.tls import parse_client_hello
 from unjobs_scraper.cloudflare import launch
+from unjobs_scraper.cloudflare.handler import unannounced_user_agent
 from unjobs_scraper import settings as project_settings
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
 from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE
@@ -237,10 +241,22 @@ def test_crawl_with_a_missing_browser_stops_in_one_line(sqlite_url):
 # -- the replica's challenge -------------------------------------------------------------------
 
 
-def get(url: str, user_agent: str = BROWSER_UA, cookie: str | None = None) -> tuple[int, dict, str]:
+def tls_client(alpn: tuple[str, ...] = ()) -> ssl.SSLContext:
+    """A client that accepts the replica's self-signed certificate; ``alpn`` changes its fingerprint."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    if alpn:
+        context.set_alpn_protocols(list(alpn))
+    return context
+
+
+def get(
+    url: str, user_agent: str = BROWSER_UA, cookie: str | None = None, tls: ssl.SSLContext | None = None
+) -> tuple[int, dict, str]:
     headers = {"User-Agent": user_agent, **({"Cookie": f"cf_clearance={cookie}"} if cookie else {})}
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as answer:
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=5, context=tls) as answer:
             return answer.status, dict(answer.headers), answer.read().decode()
     except urllib.error.HTTPError as error:
         with error:
@@ -274,6 +290,76 @@ def test_turnstile_never_hands_out_a_cookie_and_browsers_count_apart():
             body = error.value.read().decode()
         assert 'class="cf-turnstile"' in body and "cf_clearance" not in body
         assert replica.stats()["challenge"]["challenges"] == {"browser": 1, "fetch": 0, "plain": 0}
+
+
+@pytest.mark.parametrize("bind_tls", [True, False])
+def test_https_clearance_is_bound_to_the_tls_fingerprint_only_when_asked(bind_tls):
+    with Replica(postings=5, challenge="js", https=True, bind_tls=bind_tls) as replica:
+        assert replica.base_url.startswith("https://127.0.0.1:")
+        posting = f"{replica.base_url}vacancies/{replica.site.post_numbers()[0]}"
+        solver, other = tls_client(), tls_client(alpn=("http/1.1",))
+        token = TOKEN.search(get(posting, tls=solver)[2])[1]
+        assert get(posting, cookie=token, tls=solver)[0] == 200
+        assert get(posting, cookie=token, tls=other)[0] == (403 if bind_tls else 200)
+        stats = replica.stats()["challenge"]
+    assert len(stats["postings_by_tls"]) == (1 if bind_tls else 2)
+    assert stats["clearance_tls"] == sorted(stats["postings_by_tls"])
+
+
+def test_the_strict_challenge_hands_no_clearance_to_a_browser_that_announces_automation():
+    with Replica(postings=5, challenge="js", strict=True) as replica:
+        headless = get(replica.base_url, user_agent=BROWSER_UA)[2]
+        chrome = get(replica.base_url, user_agent=BROWSER_UA.replace("HeadlessChrome", "Chrome"))[2]
+    assert TOKEN.search(headless)[1] == "refused"
+    assert TOKEN.search(chrome)[1] != "refused"
+    assert "navigator.webdriver" in chrome
+
+
+def test_client_hello_fingerprints_ignore_grease_and_extension_order():
+    def hello(ciphers, extensions) -> bytes:
+        body = b"\x03\x03" + bytes(32) + b"\x00"
+        body += struct.pack("!H", 2 * len(ciphers)) + b"".join(struct.pack("!H", c) for c in ciphers) + b"\x01\x00"
+        encoded = b"".join(struct.pack("!HH", e, 0) for e in extensions)
+        body += struct.pack("!H", len(encoded)) + encoded
+        handshake = b"\x01" + len(body).to_bytes(3, "big") + body
+        return b"\x16\x03\x01" + struct.pack("!H", len(handshake)) + handshake
+
+    chrome = parse_client_hello(hello([0x0A0A, 0x1301, 0x1302], [0x1A1A, 0, 23, 43, 41]))
+    shuffled = parse_client_hello(hello([0x1302, 0x1301, 0x2A2A], [43, 0, 23]))
+    other = parse_client_hello(hello([0x1301], [0, 23, 43]))
+    assert (chrome.ciphers, chrome.extensions) == ((0x1301, 0x1302), (0, 23, 43, 41))
+    assert chrome.fingerprint == shuffled.fingerprint != other.fingerprint
+    assert parse_client_hello(b"GET / HTTP/1.1\r\n\r\n") is None
+
+
+def test_the_browser_announces_no_automation_and_passes_the_strict_challenge():
+    """Chromium as the crawl launches it: no ``navigator.webdriver``, its own User-Agent unmarked."""
+    from playwright.sync_api import sync_playwright
+
+    options = launch.find_chromium(None).launch_options()
+    with Replica(postings=5, challenge="js", https=True, bind_tls=True, strict=True) as replica:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**options)
+            try:
+                own = browser.new_page()
+                own_user_agent = own.evaluate("navigator.userAgent")
+                own.close()
+                context = browser.new_context(
+                    user_agent=unannounced_user_agent(own_user_agent), ignore_https_errors=True
+                )
+                page = context.new_page()
+                page.goto(replica.base_url, wait_until="domcontentloaded", timeout=30_000)
+                page.wait_for_selector("div.job", timeout=15_000)
+                seen = page.evaluate("[navigator.webdriver, navigator.userAgent]")
+                announced = browser.new_context(ignore_https_errors=True).new_page()
+                announced.goto(replica.base_url, wait_until="domcontentloaded", timeout=30_000)
+                announced.wait_for_timeout(2500)
+                refused = announced.content()
+            finally:
+                browser.close()
+    assert "HeadlessChrome" in own_user_agent
+    assert seen == [False, own_user_agent.replace("HeadlessChrome", "Chrome")]
+    assert "Just a moment..." in refused
 
 
 def test_cli_serves_the_challenge():
@@ -310,6 +396,63 @@ def test_js_challenge_is_solved_once_and_postings_go_over_plain_http(database_ur
     assert sum(challenge["challenges"].values()) <= 4
     assert challenge["pages"]["plain"]["posting"] == 200
     assert challenge["pages"]["browser"]["posting"] == 0
+
+
+TLS_BOUND = {"challenge": "js", "https": True, "bind_tls": True, "strict": True}
+"""HTTPS, clearance bound to the User-Agent and the TLS fingerprint, automation refused: real Cloudflare."""
+ON_HTTPS = {"BROWSER_IGNORE_HTTPS_ERRORS": "1"}
+
+
+@pytest.mark.crawl
+def test_tls_bound_clearance_is_carried_by_the_impersonated_client(database_url):
+    with Replica(postings=300, seed=41, **TLS_BOUND) as replica:
+        base_url, host = replica.base_url, urlsplit(replica.base_url).netloc
+        result = run_crawl(base_url, database_url, settings=ON_HTTPS, timeout=180)
+        challenge = replica.stats()["challenge"]
+    assert_finished(result)
+    stored = stored_rows(database_url)
+    assert sorted(stored) == sorted(replica.site.post_numbers())
+    assert field_mismatches(replica, base_url, stored) == []
+    assert {(r["status"], r["processing_attempts"], r["processing_error"]) for r in stored.values()} == {
+        ("processed", 1, None)
+    }
+    assert (result.stats["cloudflare/solves"], sum(challenge["challenges"].values())) == (1, 2)
+    assert result.stats[f"cloudflare/strategy/{host}"] == "impersonated"
+    assert result.stats["client/impersonated"] >= 300
+    # Every posting went over the TLS fingerprint that earned the clearance: the solving Chromium's.
+    assert (sum(challenge["postings_by_tls"].values()), list(challenge["postings_by_tls"])) == (
+        300, challenge["clearance_tls"]
+    )
+    assert challenge["pages"]["fetch"]["posting"] == 0
+    assert result.stats["playwright/browser_count"] == 1
+    assert f"; Cloudflare: {host} impersonated" in result.log
+
+
+@pytest.mark.crawl
+def test_a_mismatched_client_falls_back_to_in_browser_fetches_and_the_next_crawl_starts_there(sqlite_url):
+    settings = {**ON_HTTPS, "CLOUDFLARE_IMPERSONATE": "safari"}  # a TLS fingerprint Chromium's clearance rejects
+    with Replica(postings=120, seed=43, **TLS_BOUND) as replica:
+        base_url, host = replica.base_url, urlsplit(replica.base_url).netloc
+        first = run_crawl(base_url, sqlite_url, settings=settings, timeout=180)
+        first_challenges = replica.stats()["challenge"]
+        replica.reset_stats()
+        updated = replica.site.update_listings(4)
+        second = run_crawl(base_url, sqlite_url, settings=settings, timeout=180)
+        second_challenges = replica.stats()["challenge"]
+        status = run_scrapy(sqlite_url, "status")
+    assert_finished(first)
+    assert_finished(second)
+    stored = stored_rows(sqlite_url)
+    assert field_mismatches(replica, base_url, stored) == []
+    assert {(r["status"], r["processing_error"]) for r in stored.values()} == {("processed", None)}
+    assert first.stats[f"cloudflare/strategy/{host}"] == "in-browser"
+    assert (first.stats["cloudflare/solves"], first.stats["cloudflare/switches"]) == (1, 2)
+    assert first_challenges["pages"]["fetch"]["posting"] == 120
+    # What worked is remembered: after its one solve, the next crawl goes in-browser at once.
+    assert (second.stats["cloudflare/solves"], second.stats["cloudflare/switches"]) == (1, 1)
+    assert sum(second_challenges["challenges"].values()) == 2
+    assert second_challenges["pages"]["fetch"]["posting"] == len(updated)
+    assert re.search(rf"^  {re.escape(host)} in-browser since ", status.stdout, re.M), status.stdout
 
 
 @pytest.mark.crawl

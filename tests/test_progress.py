@@ -12,7 +12,7 @@ from tests.crawling import run_crawl
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.items import Listing
-from unjobs_scraper.progress import Counts, Progress, eta, format_duration
+from unjobs_scraper.progress import Counts, Progress, eta, format_duration, strategies
 from unjobs_scraper.storage import open_store
 
 COUNTS = r"(\d+) discovered, (\d+) processed, (\d+) failed, (\d+) skipped, (\d+) pending"
@@ -118,3 +118,11 @@ def test_an_interval_of_zero_turns_progress_off():
     with pytest.raises(NotConfigured):
         Progress.from_crawler(get_crawler(settings_dict={"PROGRESS_INTERVAL": "0"}))
     assert Progress.from_crawler(get_crawler(settings_dict={"PROGRESS_INTERVAL": "2.5"})).interval == 2.5
+
+
+def test_progress_names_each_hosts_way_past_cloudflare_once_a_challenge_was_met():
+    stats = {"cloudflare/strategy/unjobs.org": "impersonated", "cloudflare/strategy/b.example": "plain"}
+    assert strategies(stats) == ""
+    assert strategies({**stats, "cloudflare/challenges": 2}) == (
+        "; Cloudflare: b.example plain, unjobs.org impersonated"
+    )

@@ -226,3 +226,15 @@ def test_crawl_state_is_kept_by_name(store):
     state = store.get_state("index_walk:https://unjobs.org/")
     assert state.value == "complete"
     assert datetime.now(UTC) - state.updated_at < timedelta(minutes=1)
+
+
+def test_host_strategies_are_upserted_with_their_reason(store):
+    store.save_host_strategy("unjobs.org", "impersonated")
+    store.save_host_strategy("unjobs.org", "blocked", "Cloudflare kept challenging unjobs.org")
+    store.save_host_strategy("b.example", "plain")
+    strategies = store.host_strategies()
+    assert [(h, r["strategy"], r["reason"]) for h, r in strategies.items()] == [
+        ("b.example", "plain", None),
+        ("unjobs.org", "blocked", "Cloudflare kept challenging unjobs.org"),
+    ]
+    assert store.summary()["cloudflare_hosts"] == list(strategies.values())

@@ -24,6 +24,16 @@ logger = logging.getLogger(__name__)
 DROPPED_STAT = "unjobs/postings/duplicate"
 """Posting requests the scheduler dropped as duplicates (a listing and a recovery of one posting)."""
 RECOVERED_PREFIX = "unjobs/recovered/"
+STRATEGY_PREFIX = "cloudflare/strategy/"
+"""Set by ``cloudflare/middleware.py``: how each host's requests get past Cloudflare."""
+
+
+def strategies(stats: dict) -> str:
+    """``; Cloudflare: unjobs.org impersonated`` once a host met a challenge, else nothing."""
+    hosts = {k.removeprefix(STRATEGY_PREFIX): v for k, v in stats.items() if k.startswith(STRATEGY_PREFIX)}
+    if not stats.get("cloudflare/challenges"):
+        return ""
+    return "; Cloudflare: " + ", ".join(f"{host} {strategy}" for host, strategy in sorted(hosts.items()))
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,8 @@ class Progress:
         rate = per_minute(counts.finished - self.last_finished, now - self.last_time)
         self.last_finished, self.last_time = counts.finished, now
         logger.info(
-            "Progress: %s; %.1f postings/min, ETA %s", counts.describe(), rate, eta(counts.pending, rate)
+            "Progress: %s; %.1f postings/min, ETA %s%s",
+            counts.describe(), rate, eta(counts.pending, rate), strategies(self.crawler.stats.get_stats()),
         )
 
     def spider_closed(self, reason: str) -> None:
@@ -127,6 +138,7 @@ class Progress:
             self.task.stop()
         counts, elapsed = self.counts(), time.monotonic() - self.started
         logger.info(
-            "Crawl summary (%s after %s): %s; %.1f postings/min",
+            "Crawl summary (%s after %s): %s; %.1f postings/min%s",
             reason, format_duration(elapsed), counts.describe(), per_minute(counts.finished, elapsed),
+            strategies(self.crawler.stats.get_stats()),
         )
