@@ -198,6 +198,7 @@ class Config:
     retry_max_idle_wait: float
     processing_lease: float
     worker_idle_timeout: float
+    backfill_every: float
     retry_times: int
     chromium_path: str | None
     playwright_render: str
@@ -234,6 +235,7 @@ class Config:
             retry_max_idle_wait=_seconds(settings, "RETRY_MAX_IDLE_WAIT"),
             processing_lease=_seconds(settings, "PROCESSING_LEASE"),
             worker_idle_timeout=_seconds(settings, "WORKER_IDLE_TIMEOUT"),
+            backfill_every=_seconds(settings, "BACKFILL_EVERY"),
             retry_times=settings.getint("RETRY_TIMES"),
             chromium_path=_setting(settings, "CHROMIUM_PATH") or None,
             playwright_render=_choice(settings, "PLAYWRIGHT_RENDER", RENDER_MODES),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 
@@ -45,3 +45,7 @@ class PostingFailure:
     source_url: str
     status: str
     error: str
+
+
+FEED_FIELDS = tuple(field.name for field in fields(Posting))
+"""The columns of ``-o``/``-O`` feeds, in this order, whatever a posting lacks."""

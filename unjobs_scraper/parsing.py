@@ -128,6 +128,20 @@ def parse_listing_page(response: TextResponse) -> ListingPage:
     return page
 
 
+def linked_urls(response: TextResponse) -> list[str]:
+    """Every link on the page, made absolute, in page order without repeats.
+
+    ``listings.listing_address`` tells which of them are listings: a posting's ``#cats`` rows
+    link its organization, duty stations and themes; the navigation links a few more.
+    """
+    seen: dict[str, None] = {}
+    for href in response.xpath("//body//a/@href").getall():
+        href = href.strip()
+        if href and not href.startswith("#") and not href.lower().startswith(("javascript:", "mailto:")):
+            seen.setdefault(response.urljoin(href).split("#", 1)[0], None)
+    return list(seen)
+
+
 def posting_page_problem(response) -> str | None:
     """Why a downloaded posting page cannot be read as it is, or None.
 

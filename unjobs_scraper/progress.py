@@ -17,6 +17,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from unjobs_scraper.config import Config
+from unjobs_scraper.listings import FAMILIES
 from unjobs_scraper.middlewares import POST_NUMBER_META
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,23 @@ DROPPED_STAT = "unjobs/postings/duplicate"
 RECOVERED_PREFIX = "unjobs/recovered/"
 STRATEGY_PREFIX = "cloudflare/strategy/"
 """Set by ``cloudflare/middleware.py``: how each host's requests get past Cloudflare."""
+
+
+BACKFILL_PREFIX = "unjobs/backfill/"
+"""Set by ``backfill.py``: its reason, and per family the listings queued and walked."""
+
+
+def backfill_progress(stats: dict) -> str:
+    """``; backfill (gap): organizations 5/13 walked, duty_stations 0/40 walked``, or nothing."""
+    reason = stats.get(BACKFILL_PREFIX + "reason")
+    if not reason:
+        return ""
+    families = [
+        f"{family} {stats.get(f'{BACKFILL_PREFIX}{family}/walked', 0)}/{stats[key]} walked"
+        for family in FAMILIES
+        if (key := f"{BACKFILL_PREFIX}{family}/listings") in stats
+    ]
+    return f"; backfill ({reason}): " + (", ".join(families) or "no listing known yet")
 
 
 def strategies(stats: dict) -> str:
@@ -130,7 +148,7 @@ class Progress:
         self.last_finished, self.last_time = counts.finished, now
         logger.info(
             "Progress: %s; %.1f postings/min, ETA %s%s",
-            counts.describe(), rate, eta(counts.pending, rate), strategies(self.crawler.stats.get_stats()),
+            counts.describe(), rate, eta(counts.pending, rate), self.notes(),
         )
 
     def spider_closed(self, reason: str) -> None:
@@ -140,5 +158,9 @@ class Progress:
         logger.info(
             "Crawl summary (%s after %s): %s; %.1f postings/min%s",
             reason, format_duration(elapsed), counts.describe(), per_minute(counts.finished, elapsed),
-            strategies(self.crawler.stats.get_stats()),
+            self.notes(),
         )
+
+    def notes(self) -> str:
+        stats = self.crawler.stats.get_stats()
+        return backfill_progress(stats) + strategies(stats)

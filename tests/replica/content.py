@@ -56,6 +56,15 @@ ORGANIZATIONS = (
     "OCHA - Office for the Coordination of Humanitarian Affairs",
 )
 
+NON_UN_ORGANIZATIONS = frozenset(
+    {
+        "OIF - Organisation internationale de la Francophonie",
+        "IFRC - Fédération internationale des Sociétés de la Croix-Rouge",
+        "Médecins Sans Frontières",
+    }
+)
+"""Listed under ``/non-un`` as well."""
+
 LOCATIONS = (  # (country, city)
     ("Qatar", "Doha"),
     ("Switzerland", "Genève"),

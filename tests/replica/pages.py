@@ -90,7 +90,8 @@ def _document(title: str, body: str) -> str:
 </head>
 <body>
 <nav class="navbar navbar-default"><a class="navbar-brand" href="/">UNjobs</a>
-  <ul class="nav navbar-nav"><li><a href="/">Latest</a></li><li><a href="/about">About</a></li></ul>
+  <ul class="nav navbar-nav"><li><a href="/">Latest</a></li><li><a href="/non-un">Non-UN</a></li>
+    <li><a href="/themes/humanitarian-aid-coordination">Humanitarian</a></li><li><a href="/about">About</a></li></ul>
 </nav>
 {body}
 <footer class="footer"><p>&copy; UNjobs Association &middot; <a href="/privacy">Privacy</a></p></footer>
@@ -142,7 +143,7 @@ def render_index(page: ListingPage, base_url: str) -> str:
     if not page.is_last:
         next_url = urljoin(base_url, listing_path(page.number + 1, page.facet, page.slug))
         next_cell = f'<td class="nv"><a href="{escape(next_url)}">Next &gt;</a></td>'
-    heading = f"Vacancies: {page.slug}" if page.facet else "Latest UN jobs and vacancies"
+    heading = f"Vacancies: {page.slug or page.facet}" if page.facet else "Latest UN jobs and vacancies"
     body = f"""<div class="container">
 <h1>{escape(heading)}</h1>
 <article>

@@ -19,13 +19,14 @@ from tests.replica.content import (
     CONTRACTS,
     GRADES,
     LOCATIONS,
+    NON_UN_ORGANIZATIONS,
     ORGANIZATIONS,
     ROLE_SUFFIXES,
     ROLES,
     THEMES,
     make_description,
 )
-from tests.replica.urls import posting_path
+from tests.replica.urls import FACETS, NON_UN, posting_path
 
 START_TIME = datetime(2025, 9, 16, 14, 0, 0, tzinfo=UTC)
 """The site's clock at creation; every mutation moves it forward."""
@@ -76,6 +77,8 @@ class PostingSpec:
             return {organization_slug(self.organization)}
         if facet == "themes":
             return {slugify(self.theme)} if self.theme else set()
+        if facet == NON_UN:
+            return {""} if self.organization in NON_UN_ORGANIZATIONS else set()
         raise ValueError(f"unknown facet {facet!r}")
 
 
@@ -102,6 +105,7 @@ class Site:
         self._lock = threading.RLock()
         self._now = START_TIME
         self._postings: dict[str, PostingSpec] = {}
+        self._unlisted: set[str] = set()
         oldest_age_s = max(3600, postings * 900)  # about four new postings an hour, like the real site
         for _ in range(postings):
             age_s = self._rng.randint(600, oldest_age_s)
@@ -125,14 +129,14 @@ class Site:
 
     def post_numbers(self) -> list[str]:
         """Every posting, listed or not, newest listing first."""
-        return [spec.post_number for spec in self._ordered()]
+        return [spec.post_number for spec in self._ordered(listed_only=False)]
 
     def listing_pages(self, facet: str | None = None, slug: str | None = None) -> list[ListingPage]:
         """All pages of a listing; the main index always has a page 1, an empty facet has none."""
         with self._lock:
             ordered = self._ordered()
             if facet is not None:
-                ordered = [spec for spec in ordered if slug in spec.facet_slugs(facet)]
+                ordered = [spec for spec in ordered if (slug or "") in spec.facet_slugs(facet)]
             listed = ordered[: self.per_page * self.max_pages]
             chunks = [listed[i : i + self.per_page] for i in range(0, len(listed), self.per_page)]
             if not chunks and facet is None:
@@ -141,6 +145,26 @@ class Site:
                 ListingPage(number, tuple(chunk), number == len(chunks), self._now, facet, slug)
                 for number, chunk in enumerate(chunks, start=1)
             ]
+
+    def listings(self) -> list[tuple[str | None, str | None]]:
+        """Every listing the site serves, as (facet, slug): the main one first."""
+        with self._lock:
+            found = {
+                (facet, slug)
+                for spec in self._ordered()
+                for facet in (*FACETS, NON_UN)
+                for slug in spec.facet_slugs(facet)
+            }
+        return [(None, None), *sorted(found)]
+
+    def reachable(self) -> set[str]:
+        """The postings some listing shows within its cap: what a complete crawler can find."""
+        return {
+            spec.post_number
+            for facet, slug in self.listings()
+            for page in self.listing_pages(facet, slug)
+            for spec in page.postings
+        }
 
     def listing_page(
         self, number: int, facet: str | None = None, slug: str | None = None
@@ -169,6 +193,19 @@ class Site:
             "listing_updated_at": spec.listing_updated_at,
         }
 
+    def close_postings(self, post_numbers: list[str], closed_on: date) -> None:
+        """Move postings' closing date back to ``closed_on`` (a change their listing shows)."""
+        with self._lock:
+            for post_number in post_numbers:
+                self._postings[post_number] = replace(
+                    self._postings[post_number], closing_date=closed_on, listing_updated_at=self._tick()
+                )
+
+    def withdraw(self, post_numbers: list[str]) -> None:
+        """Take postings off every listing; their pages still answer."""
+        with self._lock:
+            self._unlisted.update(post_numbers)
+
     def update_listings(self, n: int) -> list[str]:
         """Re-date and retitle ``n`` listed postings (off page 1 when possible); returns their numbers.
 
@@ -195,11 +232,11 @@ class Site:
                 added.append(self._add(created_ms, updated))
             return added
 
-    def _ordered(self) -> list[PostingSpec]:
+    def _ordered(self, listed_only: bool = True) -> list[PostingSpec]:
         """Newest listing update first; the post number breaks ties so the order is total."""
         with self._lock:
             return sorted(
-                self._postings.values(),
+                (s for s in self._postings.values() if not listed_only or s.post_number not in self._unlisted),
                 key=lambda spec: (spec.listing_updated_at, spec.post_number),
                 reverse=True,
             )
@@ -229,7 +266,9 @@ class Site:
         city_label = "Field location" if rng.random() < 0.15 else "City"
         apply_format = rng.choice(APPLY_URL_FORMATS) if rng.random() > 0.1 else None
         description = make_description(rng, post_number, organization)
-        # Closing dates are after the clock: the site lists open vacancies only.
+        # Closing dates are after the clock, and after today's date, which a crawler compares them
+        # to: the site lists open vacancies only.
+        opens_until = max(self._now.date(), date.today())
         self._postings[post_number] = PostingSpec(
             post_number=post_number,
             title=rng.choice(ROLES) + rng.choice(ROLE_SUFFIXES),
@@ -240,7 +279,7 @@ class Site:
             grade=grade,
             contract=contract,
             theme=theme,
-            closing_date=self._now.date() + timedelta(days=rng.randint(2, 45)),
+            closing_date=opens_until + timedelta(days=rng.randint(2, 45)),
             listing_updated_at=updated,
             apply_url=apply_format.format(pn=post_number) if apply_format else None,
             description_html=description.html,

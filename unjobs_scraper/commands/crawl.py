@@ -6,16 +6,28 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from unjobs_scraper.cloudflare.launch import required_chromium
 from unjobs_scraper.cli import configuration, one_line_errors
+from unjobs_scraper.cloudflare.launch import required_chromium
 from unjobs_scraper.cloudflare.middleware import BLOCKED_STAT
 from unjobs_scraper.config import Config
 from unjobs_scraper.distributed.connection import connect
+from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.storage import open_store
 
-
 CLOUDFLARE_BLOCKED_EXIT_CODE = 4
+
+
+def postings_only(feeds: dict) -> dict:
+    """``-o``/``-O`` feeds hold postings, with one stable set of columns, unless a feed says otherwise.
+
+    The spider also yields listing rows (for the database); a feed of both would mix two shapes,
+    and a CSV takes its columns from its first item.
+    """
+    return {
+        uri: {"item_classes": [Posting], "fields": list(FEED_FIELDS), **(options or {})}
+        for uri, options in feeds.items()
+    }
 
 
 class Command(ScrapyCrawlCommand):
@@ -26,6 +38,9 @@ class Command(ScrapyCrawlCommand):
         also migrates the schema, once, before any worker component runs.
         """
         super().process_options(args, opts)
+        feeds = self.settings.getdict("FEEDS")
+        if feeds:
+            self.settings.set("FEEDS", postings_only(feeds), priority="cmdline")
         with one_line_errors():
             config = Config.from_settings(self.settings)
             open_store(config.database).close()

@@ -19,7 +19,7 @@ from unjobs_scraper.config import ConfigError
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.distributed.dupefilter import GenerationDupeFilter
 from unjobs_scraper.distributed.generation import Generations, RedisKeys
-from unjobs_scraper.spiders.unjobs import UnjobsSpider, listing_url
+from unjobs_scraper.spiders.unjobs import SEED_ASKED, SEED_DUE, UnjobsSpider, listing_url
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -37,7 +37,7 @@ def parse_duration(text: str) -> float:
 
 class Command(StoreCommand):
     def syntax(self) -> str:
-        return "[--every 30m] [--times N] [--start-url URL]"
+        return "[--every 30m] [--times N] [--start-url URL] [--backfill]"
 
     def short_desc(self) -> str:
         return "Push the index start request into the shared Redis queue, once or every period"
@@ -55,6 +55,10 @@ class Command(StoreCommand):
         )
         parser.add_argument(
             "--start-url", metavar="URL", help="a listing to walk instead of the index"
+        )
+        parser.add_argument(
+            "--backfill", action="store_true",
+            help="walk the site's other listings too (otherwise only when one is due)",
         )
 
     def run(self, args, opts) -> None:
@@ -79,7 +83,7 @@ class Command(StoreCommand):
         seeded = 0
         while not stop.is_set() and (times is None or seeded < times):
             generation = generations.begin(force=True)
-            request = spider.index_request(walk)
+            request = spider.index_request(walk, backfill=SEED_ASKED if opts.backfill else SEED_DUE)
             dupefilter.use_generation(generation)
             dupefilter.request_seen(request)
             queue.push(request)

@@ -7,11 +7,36 @@ import json
 from unjobs_scraper.cli import StoreCommand, open_configured_store
 
 
+def format_coverage(coverage: dict) -> list[str]:
+    lifecycles = coverage["lifecycles"]
+    listings = coverage["listings"]
+    backfill = coverage["last_backfill"]
+    lines = [
+        "lifecycle: " + ", ".join(f"{name} {count}" for name, count in lifecycles.items()),
+        f"listings known: {sum(listings.values())}"
+        + (" (" + ", ".join(f"{kind} {n}" for kind, n in listings.items()) + ")" if listings else ""),
+    ]
+    if backfill:
+        lines.append(
+            f"last backfill: {backfill['finished_at'][:19].replace('T', ' ')} UTC ({backfill['reason']},"
+            f" {'full' if backfill['full'] else 'incremental'}), {backfill['seconds']:g} s,"
+            f" {backfill['listings_walked']} listings walked, {backfill['withdrawn']} withdrawn"
+            + ("" if backfill["covered"] else "; coverage incomplete")
+        )
+    else:
+        lines.append("last backfill: none")
+    capped = coverage["capped_listings"]
+    lines.append(f"listings at the site's cap: {len(capped)}")
+    lines += [f"  {url}" for url in capped]
+    return lines
+
+
 def format_summary(summary: dict) -> str:
     counts = summary["counts"]
     lines = [
         f"postings: {sum(counts.values())}",
         *(f"  {status:<11} {count}" for status, count in counts.items()),
+        *format_coverage(summary["coverage"]),
         f"dead-letter queue: {summary['dead_letter']}",
     ]
     oldest = summary["oldest_pending"]
@@ -39,7 +64,10 @@ def format_summary(summary: dict) -> str:
 
 class Command(StoreCommand):
     def short_desc(self) -> str:
-        return "Show postings per status, the oldest pending one, the last errors and the dead-letter queue"
+        return (
+            "Show postings per status and lifecycle, coverage (listings, backfills), the oldest pending"
+            " one, the last errors, the dead-letter queue and the ways past Cloudflare"
+        )
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -48,7 +76,7 @@ class Command(StoreCommand):
     def run(self, args, opts) -> None:
         store = open_configured_store(self.settings)
         try:
-            summary = store.summary()
+            summary = {**store.summary(), "coverage": store.coverage()}
         finally:
             store.close()
         print(json.dumps(summary, default=str, indent=2) if opts.json else format_summary(summary))

@@ -15,7 +15,7 @@ from unjobs_scraper.dashboard.queries import (
     postings_page,
     processed_per_hour,
 )
-from unjobs_scraper.storage.schema import STATUSES
+from unjobs_scraper.storage.schema import LIFECYCLES, STATUSES
 from unjobs_scraper.storage.store import Store, utc_now
 
 
@@ -51,6 +51,7 @@ def postings(store: Store, query: dict[str, list[str]], limits: Limits) -> dict[
         "matching": matching_count(store, filters, limits.count_cap),
         "count_cap": limits.count_cap,
         "statuses": STATUSES,
+        "lifecycles": LIFECYCLES,
         "organizations": facet_values(store, "organization"),
         "countries": facet_values(store, "country"),
     }

@@ -12,6 +12,7 @@ from typing import Any
 
 from unjobs_scraper.storage.store import TABLE, Store
 
+DEFAULT_LIFECYCLE, ANY_LIFECYCLE = "open", "any"
 LISTED_COLUMNS = (
     "post_number, post_name, organization_name, location_country, location_city, status,"
     " processing_attempts, processing_error, updated_at"
@@ -27,8 +28,11 @@ HOUR_BUCKET = {
 
 @dataclass(frozen=True)
 class Filters:
-    """The postings table's query string: each field narrows the rows, empty ones do not."""
+    """The postings table's query string: each field narrows the rows, empty ones do not.
 
+    ``lifecycle`` is ``open`` unless the query says otherwise (``any``: every lifecycle)."""
+
+    lifecycle: str = DEFAULT_LIFECYCLE
     status: str = ""
     organization: str = ""
     country: str = ""
@@ -36,10 +40,13 @@ class Filters:
 
     @classmethod
     def from_query(cls, query: dict[str, list[str]]) -> Filters:
-        return cls(**{f.name: (query.get(f.name) or [""])[0].strip() for f in fields(cls)})
+        return cls(**{f.name: (query.get(f.name) or [f.default])[0].strip() for f in fields(cls)})
 
     def where(self) -> tuple[list[str], dict[str, Any]]:
         conditions, params = [], {}
+        if self.lifecycle and self.lifecycle != ANY_LIFECYCLE:
+            conditions.append("lifecycle = %(lifecycle)s")
+            params["lifecycle"] = self.lifecycle
         for name, column in (("status", "status"), *FACET_COLUMNS.items()):
             if getattr(self, name):
                 conditions.append(f"{column} = %({name})s")

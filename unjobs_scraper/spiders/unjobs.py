@@ -14,10 +14,13 @@ from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from unjobs_scraper import parsing
+from unjobs_scraper.backfill import GAP, Backfill, Walk
 from unjobs_scraper.config import Config
 from unjobs_scraper.items import Listing, PostingFailure
+from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
 from unjobs_scraper.middlewares import POST_NUMBER_META
 from unjobs_scraper.recovery import Recovery
 from unjobs_scraper.retry import describe_failure
@@ -25,6 +28,10 @@ from unjobs_scraper.storage import ListingState, crawler_store
 
 INDEX_PRIORITY = 0
 """Index pages before any posting: postings are negative, sooner closing dates higher."""
+SEED_DUE, SEED_ASKED = "due", "asked"
+"""``index_request(backfill=...)`` of ``scrapy seed``: backfill if one is due, or in any case."""
+BACKFILL_PRIORITY = INDEX_PRIORITY - 1
+"""A backfill's listing pages after the main listing's, still before any posting."""
 URGENT_BOOST = 36_500
 """An updated or recovered posting goes ahead of every first-time one (a century of days)."""
 
@@ -50,13 +57,18 @@ def needs_download(listing: Listing, state: ListingState | None, now: datetime) 
 
 
 class UnjobsSpider(Spider):
-    """Index spider for unjobs.org; ``-a start_url=/duty_stations/nairobi`` crawls one listing."""
+    """Index spider for unjobs.org; ``-a start_url=/duty_stations/nairobi`` crawls one listing,
+    ``-a backfill=1`` backfills from the site's other listings (``backfill.py``), ``-a backfill=all``
+    walks every family of them, whether or not a listing hits the cap."""
 
     name = "unjobs"
 
-    def __init__(self, *args, start_url: str | None = None, **kwargs) -> None:
+    def __init__(self, *args, start_url: str | None = None, backfill: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.start_url_argument = start_url
+        asked = str(backfill or "").strip().lower()
+        self.backfill_asked = asked in ("1", "true", "yes", "all")
+        self.backfill_every_family = asked == "all"
         self._idle_since: float | None = None
 
     @classmethod
@@ -71,29 +83,70 @@ class UnjobsSpider(Spider):
     async def start(self):
         self.store = crawler_store(self.crawler)
         self.recovery = Recovery(self.store, self.config, self.crawler.stats)
+        self.backfill = Backfill(self.store, self.config.backfill_every, self.crawler.stats)
+        self.store.close_expired(datetime.now(UTC).date())
         if not self.config.only_consumes_shared_queue:
-            yield self.index_request(self.start_url)
+            start = listing_address(self.start_url, self.config.base_url)
+            yield self.index_request(self.start_url, kind=start.kind if start else MAIN)
+            whole_site = self.start_url_argument is None
+            reason = self.backfill.due_at_start(self.backfill_asked) if whole_site or self.backfill_asked else None
+            if reason:
+                for walk in self.backfill.begin(reason, self.backfill_every_family):
+                    for request in self.walk_requests(walk):
+                        yield request
         for request in self.recovery_requests():
             yield request
 
     def index_request(
-        self, walk: str, page_url: str | None = None, page_number: int = 1, full_walk=None
+        self,
+        walk: str,
+        page_url: str | None = None,
+        page_number: int = 1,
+        full_walk=None,
+        kind: str = MAIN,
+        follow_next: bool = True,
+        priority: int = INDEX_PRIORITY,
+        backfill: str | None = None,
     ) -> Request:
-        """A listing page; ``walk`` (the listing's first page) names the walk in ``crawl_state``."""
+        """A listing page; ``walk`` (the listing's first page) names the walk in ``crawl_state``.
+
+        ``follow_next`` False: a page requested with the others of its walk, whose last page
+        follows the "Next" link on. ``backfill`` (a seeded walk, read by whichever worker takes
+        it): ``due`` to backfill if one is due, ``asked`` to backfill in any case.
+        """
+        arguments = {
+            "walk": walk, "page_number": page_number, "full_walk": full_walk, "kind": kind,
+            "follow_next": follow_next,
+        }
         return Request(
             page_url or walk,
             callback=self.parse_index,
             errback=self.index_failed,
-            priority=INDEX_PRIORITY,
-            cb_kwargs={"walk": walk, "page_number": page_number, "full_walk": full_walk},
+            priority=priority,
+            cb_kwargs={**arguments, **({"backfill": backfill} if backfill else {})},
         )
+
+    def walk_requests(self, walk: Walk):
+        """A backfill walk's pages: all it saw last time at once when walked to its end, else page 1."""
+        last = max(1, walk.known_pages) if walk.full else 1
+        for number in range(1, last + 1):
+            walk.outstanding.add(number)
+            yield self.index_request(
+                walk.listing.url, page_url(walk.listing, number), number, walk.full, walk.listing.kind,
+                follow_next=number == last, priority=BACKFILL_PRIORITY,
+            )
 
     def response_received(self) -> None:
         self._idle_since = None
 
     def spider_idle(self) -> None:
         """Before closing: queue what the database says is still owed, or wait for work."""
-        requests = list(self.recovery_requests())
+        requests = []
+        if self.backfill.done:
+            requests = [request for walk in self.backfill.sweep() for request in self.walk_requests(walk)]
+            if not requests:
+                self.backfill.finish()
+        requests += self.recovery_requests()
         if self.recovery.stale_walk(self.start_url):
             self.logger.info("The walk of %s stopped half-way: walking it again", self.start_url)
             requests.append(
@@ -118,19 +171,34 @@ class UnjobsSpider(Spider):
             )
 
     def parse_index(
-        self, response, walk: str | None = None, page_number: int = 1, full_walk: bool | None = None
+        self,
+        response,
+        walk: str | None = None,
+        page_number: int = 1,
+        full_walk: bool | None = None,
+        kind: str = MAIN,
+        follow_next: bool = True,
+        backfill: str | None = None,
     ):
         walk = walk or response.url
+        if backfill and (reason := self.backfill.due_at_start(asked=backfill == SEED_ASKED)):
+            for begun in self.backfill.begin(reason):
+                yield from self.walk_requests(begun)
         if full_walk is None:  # the walk's first page
             full_walk = not self.recovery.walk_was_complete(walk)
         self.recovery.walk_reached(walk, page_number)
+        progress = self.backfill.adopt(ListingAddress(walk, kind), full_walk)
+        progress.outstanding.discard(page_number)
         page = parsing.parse_listing_page(response)
+        progress.pages_seen = max(progress.pages_seen, page_number)
+        progress.postings_found += len(page.listings)
         for url in page.rejected_urls:
             self.logger.warning(
                 "Skipping a listing without a post number: %s (on %s)", url, response.url
             )
             self.crawler.stats.inc_value("unjobs/listings/rejected")
         states = self.store.listing_states(listing.post_number for listing in page.listings)
+        self.store.mark_listed([number for number in states])
         self.crawler.stats.inc_value("unjobs/listings/seen", len(page.listings))
         all_unchanged = all(
             listing.post_number in states
@@ -143,11 +211,17 @@ class UnjobsSpider(Spider):
             self.logger.info(
                 "Stopping at %s: every listing on it is known and unchanged", response.url
             )
-            self.recovery.walk_completed(walk)
-        elif page.next_url and page_number < self.config.max_index_pages:
-            yield self.index_request(walk, page.next_url, page_number + 1, full_walk)
-        else:
-            self.recovery.walk_completed(walk)
+        elif page.next_url and follow_next and page_number < self.config.max_index_pages:
+            progress.outstanding.add(page_number + 1)
+            yield self.index_request(
+                walk, page.next_url, page_number + 1, full_walk, kind,
+                priority=INDEX_PRIORITY if kind == MAIN else BACKFILL_PRIORITY,
+            )
+        elif follow_next:
+            progress.hit_cap = page_number >= self.config.max_index_pages
+        yield from self._discovered(response)
+        if progress.ended:
+            yield from self._walk_ended(progress)
         yield from page.listings
         now = datetime.now(UTC)
         wanted = [
@@ -163,6 +237,30 @@ class UnjobsSpider(Spider):
         ]
         self.crawler.stats.inc_value("unjobs/postings/requested", len(wanted))
         yield from sorted(wanted, key=lambda request: -request.priority)
+
+    def _walk_ended(self, progress: Walk):
+        """Record the walk; a main listing that hit the cap unseen leaves a gap: backfill."""
+        if not progress.failed:
+            self.recovery.walk_completed(progress.listing.url)
+        following = self.backfill.walk_ended(progress)
+        if progress.listing.kind == MAIN and progress.hit_cap and self.start_url_argument is None:
+            self.logger.info(
+                "The main listing's %d pages reached no page it already knew: backfilling the rest",
+                progress.pages_seen,
+            )
+            following += self.backfill.begin(GAP)
+        for walk in following:
+            yield from self.walk_requests(walk)
+
+    def _discovered(self, response):
+        """Listings the page links (``#cats``, navigation): kept, and walked if a backfill wants them."""
+        listings = {
+            address.url: address
+            for url in parsing.linked_urls(response)
+            if (address := listing_address(url, self.config.base_url)) is not None
+        }
+        for walk in self.backfill.discovered(list(listings.values())):
+            yield from self.walk_requests(walk)
 
     def posting_request(
         self,
@@ -183,6 +281,7 @@ class UnjobsSpider(Spider):
         )
 
     def parse_posting(self, response, listing: Listing | None = None):
+        yield from self._discovered(response)
         try:
             yield parsing.parse_posting(response, listing)
         except parsing.PostingParseError as error:
@@ -200,6 +299,26 @@ class UnjobsSpider(Spider):
         yield PostingFailure(request.meta[POST_NUMBER_META], request.url, status, error)
 
     def index_failed(self, failure):
-        _, error = describe_failure(failure)
-        self.logger.error("Index page %s failed: %s", failure.request.url, error)
-        self.crawler.stats.inc_value("unjobs/index/failed")
+        arguments = failure.request.cb_kwargs
+        kind, page_number = arguments.get("kind", MAIN), arguments["page_number"]
+        walk = self.backfill.adopt(ListingAddress(arguments["walk"], kind), arguments.get("full_walk"))
+        walk.outstanding.discard(page_number)
+        gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
+        if gone and page_number > 1:
+            pass  # asked for with its walk's other pages, past the end of a listing that got shorter
+        elif gone and kind != MAIN:
+            self.logger.warning("Listing %s is gone (HTTP %d): forgotten", walk.listing.url, failure.value.response.status)
+            self.store.forget_listing(walk.listing.url)
+            walk.gone = True
+        else:
+            _, error = describe_failure(failure)
+            self.logger.error("Index page %s failed: %s", failure.request.url, error)
+            self.crawler.stats.inc_value("unjobs/index/failed")
+            walk.failed = True
+        if walk.ended:
+            yield from self._walk_ended(walk)
+
+    def closed(self, reason: str) -> None:
+        """Postings whose closing date passed while the crawl ran are ``closed`` too."""
+        if hasattr(self, "store"):
+            self.store.close_expired(datetime.now(UTC).date())

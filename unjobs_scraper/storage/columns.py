@@ -11,6 +11,10 @@ TIMESTAMP_COLUMNS = frozenset(
         "next_attempt_at",
         "failed_at",
         "oldest_pending_at",
+        "lifecycle_changed_at",
+        "last_listed_at",
+        "discovered_at",
+        "last_walked_at",
     }
 )
 DATE_COLUMNS = frozenset({"closing_date"})

@@ -7,6 +7,8 @@ Statements are written once for both backends; ``{timestamp}``, ``{date}`` and
 from __future__ import annotations
 
 STATUSES = ("pending", "processing", "processed", "failed", "skipped")
+LIFECYCLES = ("open", "closed", "withdrawn")
+"""A posting's life on the site, apart from its processing ``status``."""
 
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (
@@ -94,6 +96,28 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
+    # Coverage: the listings the crawl knows (README: "Coverage"), and each posting's lifecycle.
+    (
+        5,
+        (
+            "ALTER TABLE raw_job_data ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'open'"
+            " CHECK (lifecycle IN ({lifecycles}))",
+            "ALTER TABLE raw_job_data ADD COLUMN lifecycle_changed_at {timestamp}",
+            "ALTER TABLE raw_job_data ADD COLUMN last_listed_at {timestamp}",
+            "CREATE INDEX raw_job_data_lifecycle_idx ON raw_job_data (lifecycle, post_number)",
+            """
+            CREATE TABLE listings (
+                url TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                discovered_at {timestamp} NOT NULL,
+                last_walked_at {timestamp},
+                pages_seen INTEGER NOT NULL DEFAULT 0,
+                hit_cap INTEGER NOT NULL DEFAULT 0,
+                postings_found INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
@@ -102,4 +126,5 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 def render(statement: str, column_types: dict[str, str]) -> str:
     """A migration statement with one backend's column types filled in."""
     statuses = ", ".join(f"'{status}'" for status in STATUSES)
-    return statement.format(statuses=statuses, **column_types)
+    lifecycles = ", ".join(f"'{lifecycle}'" for lifecycle in LIFECYCLES)
+    return statement.format(statuses=statuses, lifecycles=lifecycles, **column_types)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -11,6 +12,8 @@ from unjobs_scraper.storage import schema
 from unjobs_scraper.storage.columns import LISTING_COLUMNS, POSTING_COLUMNS
 
 TABLE = "raw_job_data"
+BACKFILL_STATE = "backfill"
+"""``crawl_state`` entry: the last backfill as JSON (started, finished, seconds, full, reason)."""
 # Values the posting page may lack but its listing row told: keep what is known.
 LISTING_FILLED_COLUMNS = frozenset({"organization_name", "closing_date"})
 
@@ -94,14 +97,15 @@ class Store:
         quote = self.dialect.quote
         return f"""
             INSERT INTO {TABLE} ({self._columns(LISTING_COLUMNS)}, status, processing_attempts,
-                created_at, updated_at)
+                last_listed_at, created_at, updated_at)
             VALUES ({
             ", ".join(f"%({c})s" for c in LISTING_COLUMNS)
-        }, 'pending', 0, %(now)s, %(now)s)
+        }, 'pending', 0, %(now)s, %(now)s, %(now)s)
             ON CONFLICT (post_number) DO UPDATE SET
                 source_url = excluded.source_url,
                 listing_title = excluded.listing_title,
                 listing_updated_at = excluded.listing_updated_at,
+                last_listed_at = excluded.last_listed_at,
                 {
             ", ".join(
                 f"{quote(c)} = COALESCE({TABLE}.{quote(c)}, excluded.{quote(c)})"
@@ -205,6 +209,8 @@ class Store:
                 }
             ),
         )
+        if status == "skipped":  # the site answered 404/410: the posting is gone
+            self.set_lifecycle([post_number], "withdrawn")
 
     def schedule_retry(self, post_number: str, error: str, due_at: datetime) -> None:
         """A failed attempt with retries left: ``pending`` again, not before ``due_at``.
@@ -291,6 +297,114 @@ class Store:
             "SELECT value, updated_at FROM crawl_state WHERE name = %(name)s", {"name": name}
         )
         return CrawlState(**rows[0]) if rows else None
+
+    # -- coverage: listings and lifecycles ----------------------------------------------------
+
+    def _in(self, name: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        keys = [f"{name}{i}" for i in range(len(values))]
+        return f"{name} IN ({', '.join(f'%({key})s' for key in keys)})", dict(zip(keys, values, strict=True))
+
+    def set_lifecycle(self, post_numbers: Sequence[str], lifecycle: str, only_from: str | None = None) -> None:
+        """Postings' lifecycle (``open``, ``closed``, ``withdrawn``), stamped when it changes."""
+        if not post_numbers:
+            return
+        where, params = self._in("post_number", list(post_numbers))
+        condition = " AND lifecycle = %(from)s" if only_from else ""
+        self.dialect.execute(
+            f"UPDATE {TABLE} SET lifecycle = %(lifecycle)s, lifecycle_changed_at = %(now)s"
+            f" WHERE {where} AND lifecycle <> %(lifecycle)s{condition}",
+            {**params, "lifecycle": lifecycle, "from": only_from, "now": utc_now()},
+        )
+
+    def mark_listed(self, post_numbers: Sequence[str]) -> None:
+        """Seen on a listing page now (one statement per page); a withdrawn one is open again."""
+        if not post_numbers:
+            return
+        where, params = self._in("post_number", list(post_numbers))
+        self.dialect.execute(f"UPDATE {TABLE} SET last_listed_at = %(now)s WHERE {where}", {**params, "now": utc_now()})
+        self.set_lifecycle(post_numbers, "open", only_from="withdrawn")
+
+    def close_expired(self, today: date) -> int:
+        """Open postings whose closing date has passed become ``closed``; returns how many."""
+        rows = self.dialect.execute(
+            f"UPDATE {TABLE} SET lifecycle = 'closed', lifecycle_changed_at = %(now)s"
+            " WHERE lifecycle = 'open' AND closing_date < %(today)s RETURNING post_number",
+            {"today": today, "now": utc_now()},
+        )
+        return len(rows)
+
+    def withdraw_unlisted(self, since: datetime) -> int:
+        """After a full backfill: open postings no listing showed since ``since`` are ``withdrawn``."""
+        rows = self.dialect.execute(
+            f"UPDATE {TABLE} SET lifecycle = 'withdrawn', lifecycle_changed_at = %(now)s"
+            " WHERE lifecycle = 'open' AND (last_listed_at IS NULL OR last_listed_at < %(since)s)"
+            " RETURNING post_number",
+            {"since": since, "now": utc_now()},
+        )
+        return len(rows)
+
+    def save_listings(self, listings: Iterable[tuple[str, str]]) -> None:
+        """Listings found on pages, as (first page URL, kind); known ones are left as they are."""
+        rows = [{"url": url, "kind": kind, "now": utc_now()} for url, kind in listings]
+        if rows:
+            self.dialect.executemany(
+                "INSERT INTO listings (url, kind, discovered_at) VALUES (%(url)s, %(kind)s, %(now)s)"
+                " ON CONFLICT (url) DO NOTHING",
+                rows,
+            )
+
+    def record_walk(self, url: str, kind: str, pages_seen: int, hit_cap: bool, postings_found: int) -> None:
+        """A walk of a listing ended: how far it went, whether the site's cap stopped it."""
+        self.dialect.execute(
+            """
+            INSERT INTO listings (url, kind, discovered_at, last_walked_at, pages_seen, hit_cap, postings_found)
+            VALUES (%(url)s, %(kind)s, %(now)s, %(now)s, %(pages)s, %(cap)s, %(found)s)
+            ON CONFLICT (url) DO UPDATE SET last_walked_at = excluded.last_walked_at,
+                pages_seen = excluded.pages_seen, hit_cap = excluded.hit_cap,
+                postings_found = excluded.postings_found
+            """,
+            {"url": url, "kind": kind, "pages": pages_seen, "cap": int(hit_cap), "found": postings_found, "now": utc_now()},
+        )
+
+    def forget_listing(self, url: str) -> None:
+        """A listing the site no longer serves."""
+        self.dialect.execute("DELETE FROM listings WHERE url = %(url)s", {"url": url})
+
+    def listings(self) -> dict[str, dict[str, Any]]:
+        """Every known listing by URL: kind, when walked, pages seen, whether it hit the cap."""
+        rows = self.dialect.execute("SELECT * FROM listings ORDER BY kind, url")
+        return {row["url"]: {**row, "hit_cap": bool(row["hit_cap"])} for row in rows}
+
+    def coverage(self) -> dict[str, Any]:
+        """What ``scrapy status`` reports of coverage: lifecycles, listings, the last backfill."""
+        lifecycles = dict.fromkeys(schema.LIFECYCLES, 0)
+        rows = self.dialect.execute(f"SELECT lifecycle, COUNT(*) AS n FROM {TABLE} GROUP BY lifecycle")
+        lifecycles.update({row["lifecycle"]: row["n"] for row in rows})
+        kinds = self.dialect.execute("SELECT kind, COUNT(*) AS n FROM listings GROUP BY kind ORDER BY kind")
+        capped = self.dialect.execute("SELECT url FROM listings WHERE hit_cap = 1 ORDER BY url")
+        backfill = self.get_state(BACKFILL_STATE)
+        return {
+            "lifecycles": lifecycles,
+            "listings": {row["kind"]: row["n"] for row in kinds},
+            "capped_listings": [row["url"] for row in capped],
+            "last_backfill": json.loads(backfill.value) if backfill else None,
+        }
+
+    def iter_postings(self, lifecycle: str | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every stored posting (or those of one lifecycle), in post-number order, a batch at a time:
+        memory stays flat whatever the table's size (keyset pages, never OFFSET)."""
+        after = ""
+        condition = " AND lifecycle = %(lifecycle)s" if lifecycle else ""
+        while True:
+            rows = self.dialect.execute(
+                f"SELECT * FROM {TABLE} WHERE post_number > %(after)s{condition}"
+                " ORDER BY post_number LIMIT %(batch)s",
+                {"after": after, "lifecycle": lifecycle, "batch": batch},
+            )
+            yield from rows
+            if len(rows) < batch:
+                return
+            after = rows[-1]["post_number"]
 
     def save_host_strategy(self, host: str, strategy: str, reason: str | None = None) -> None:
         """What a crawl settled on for a host (``cloudflare/hosts.py``), and why it gave up if it did."""

@@ -1,0 +1,68 @@
+"""``scrapy export``: the whole stored copy as JSON Lines or CSV, streamed, for any table size."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import nullcontext
+from datetime import date, datetime
+
+from unjobs_scraper.cli import StoreCommand, open_configured_store
+from unjobs_scraper.storage.schema import LIFECYCLES
+
+EXPORT_COLUMNS = (
+    "post_number", "source_url", "post_name", "organization_name", "location_country", "location_city",
+    "closing_date", "grade", "contract", "theme", "apply_url", "listing_title", "listing_updated_at",
+    "lifecycle", "lifecycle_changed_at", "status", "crawled_at", "post_content", "post_content_html",
+)
+"""Every export has these columns, in this order."""
+FORMATS = ("jsonl", "csv")
+
+
+def exported(row: dict) -> dict:
+    """A stored row with dates and times as ISO 8601 text."""
+    return {
+        column: value.isoformat() if isinstance(value := row.get(column), date | datetime) else value
+        for column in EXPORT_COLUMNS
+    }
+
+
+def write_rows(rows, output, file_format: str) -> int:
+    """Write rows one by one (nothing is held but the current one); returns how many."""
+    count = 0
+    if file_format == "csv":
+        writer = csv.DictWriter(output, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        for count, row in enumerate(rows, 1):
+            writer.writerow(exported(row))
+    else:
+        for count, row in enumerate(rows, 1):
+            output.write(json.dumps(exported(row), ensure_ascii=False) + "\n")
+    return count
+
+
+class Command(StoreCommand):
+    def syntax(self) -> str:
+        return "[--format jsonl|csv] [--lifecycle open|closed|withdrawn] [-o FILE]"
+
+    def short_desc(self) -> str:
+        return "Write every stored posting (or those of one lifecycle) as JSON Lines or CSV"
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's suffix, else jsonl")
+        parser.add_argument("--lifecycle", choices=LIFECYCLES, help="only postings of this lifecycle")
+        parser.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+
+    def run(self, args, opts) -> None:
+        file_format = opts.format or ("csv" if (opts.output or "").endswith(".csv") else "jsonl")
+        store = open_configured_store(self.settings)
+        target = open(opts.output, "w", newline="", encoding="utf-8") if opts.output else nullcontext(sys.stdout)
+        try:
+            with target as output:
+                count = write_rows(store.iter_postings(opts.lifecycle), output, file_format)
+        finally:
+            store.close()
+        if opts.output:
+            print(f"{count} postings written to {opts.output}", file=sys.stderr)
