@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,19 +17,17 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from tests.crawling import run_crawl, run_scrapy
+from tests.crawling import PROJECT_ROOT, crawl_command, crawl_environment, run_crawl, run_scrapy
 from tests.databases import stored_rows
 from tests.replica import Replica
 from unjobs_scraper.backfill import ASKED, FIRST_CRAWL, GAP, PERIODIC, Backfill
 from unjobs_scraper.commands.crawl import postings_only
 from unjobs_scraper.commands.export import EXPORT_COLUMNS
-from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
 from unjobs_scraper.parsing import linked_urls
 from unjobs_scraper.progress import backfill_progress
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
-from unjobs_scraper.storage import open_store
 from unjobs_scraper.storage.store import BACKFILL_STATE
 
 SITE = "https://unjobs.org/"
@@ -188,7 +187,7 @@ def test_more_changes_than_the_main_listing_holds_are_found_by_a_backfill(sqlite
         base_url = replica.base_url
         assert run_crawl(base_url, sqlite_url, timeout=400).returncode == 0
         replica.reset_stats()
-        updated = replica.site.update_listings(1200)
+        updated = replica.site.update_listings(1200, anywhere=True)
         result = run_crawl(base_url, sqlite_url, timeout=400)
         stats = replica.stats()
     assert result.returncode == 0, result.log[-3000:]
@@ -229,10 +228,13 @@ def test_closed_withdrawn_and_vanished_postings(sqlite_url):
 
 @pytest.mark.crawl
 def test_feeds_hold_postings_and_export_writes_every_stored_posting_once(sqlite_url, tmp_path):
+    feed = tmp_path / "jobs.csv"
     with Replica(postings=40, seed=57) as replica:
-        feed = tmp_path / "jobs.csv"
-        result = run_crawl(replica.base_url, sqlite_url, settings={"FEEDS": json.dumps({str(feed): {"format": "csv"}})})
-    assert result.returncode == 0, result.log[-3000:]
+        command = [*crawl_command(replica.base_url, tmp_path / "stats.json"), "-O", str(feed)]
+        result = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=crawl_environment(sqlite_url), capture_output=True, text=True, timeout=120
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
     with feed.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == list(FEED_FIELDS)
@@ -247,5 +249,3 @@ def test_feeds_hold_postings_and_export_writes_every_stored_posting_once(sqlite_
     assert written.stderr.strip() == f"40 postings written to {path}"
     with path.open(newline="") as handle:
         assert len(list(csv.DictReader(handle))) == 40
-    store = open_store(parse_database_url(sqlite_url))
-    store.close()

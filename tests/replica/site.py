@@ -206,13 +206,17 @@ class Site:
         with self._lock:
             self._unlisted.update(post_numbers)
 
-    def update_listings(self, n: int) -> list[str]:
-        """Re-date and retitle ``n`` listed postings (off page 1 when possible); returns their numbers.
+    def update_listings(self, n: int, anywhere: bool = False) -> list[str]:
+        """Re-date and retitle ``n`` postings of the main listing (off page 1 when possible), or
+        of any listing; returns their numbers.
 
         They move to the top of the listing and a re-crawl must store the new title.
         """
         with self._lock:
-            listed = [spec.post_number for page in self.listing_pages() for spec in page.postings]
+            if anywhere:
+                listed = [spec.post_number for spec in self._ordered()]
+            else:
+                listed = [spec.post_number for page in self.listing_pages() for spec in page.postings]
             pool = listed[self.per_page :] if len(listed) - self.per_page >= n else listed
             chosen = self._rng.sample(pool, k=n)
             for post_number in chosen:

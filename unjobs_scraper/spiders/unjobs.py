@@ -70,6 +70,9 @@ class UnjobsSpider(Spider):
         self.backfill_asked = asked in ("1", "true", "yes", "all")
         self.backfill_every_family = asked == "all"
         self._idle_since: float | None = None
+        self.changed_this_crawl: set[str] = set()
+        """Postings new or changed on a listing page of this crawl: on the next listing they show
+        up on, they are known, but they do not mean the rest of that listing is."""
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -203,7 +206,14 @@ class UnjobsSpider(Spider):
         all_unchanged = all(
             listing.post_number in states
             and states[listing.post_number].listing_updated_at == listing.listing_updated_at
+            and listing.post_number not in self.changed_this_crawl
             for listing in page.listings
+        )
+        self.changed_this_crawl.update(
+            listing.post_number
+            for listing in page.listings
+            if listing.post_number not in states
+            or states[listing.post_number].listing_updated_at != listing.listing_updated_at
         )
         # The next page first, and postings most urgent first: the downloader takes the best
         # request queued so far while the rest of this page's output is still being queued.

@@ -138,6 +138,9 @@ class Store:
                 status = 'processed',
                 processing_error = NULL,
                 next_attempt_at = NULL,
+                lifecycle_changed_at = CASE WHEN {TABLE}.lifecycle = 'withdrawn' THEN excluded.updated_at
+                    ELSE {TABLE}.lifecycle_changed_at END,
+                lifecycle = CASE WHEN {TABLE}.lifecycle = 'withdrawn' THEN 'open' ELSE {TABLE}.lifecycle END,
                 crawled_at = excluded.crawled_at,
                 updated_at = excluded.updated_at
         """
@@ -305,11 +308,14 @@ class Store:
         return f"{name} IN ({', '.join(f'%({key})s' for key in keys)})", dict(zip(keys, values, strict=True))
 
     def set_lifecycle(self, post_numbers: Sequence[str], lifecycle: str, only_from: str | None = None) -> None:
-        """Postings' lifecycle (``open``, ``closed``, ``withdrawn``), stamped when it changes."""
+        """Postings' lifecycle (``open``, ``closed``, ``withdrawn``), stamped when it changes.
+
+        ``only_from``: only postings now in that lifecycle, and not gone (404/410, ``skipped``).
+        """
         if not post_numbers:
             return
         where, params = self._in("post_number", list(post_numbers))
-        condition = " AND lifecycle = %(from)s" if only_from else ""
+        condition = " AND lifecycle = %(from)s AND status <> 'skipped'" if only_from else ""
         self.dialect.execute(
             f"UPDATE {TABLE} SET lifecycle = %(lifecycle)s, lifecycle_changed_at = %(now)s"
             f" WHERE {where} AND lifecycle <> %(lifecycle)s{condition}",
@@ -317,7 +323,8 @@ class Store:
         )
 
     def mark_listed(self, post_numbers: Sequence[str]) -> None:
-        """Seen on a listing page now (one statement per page); a withdrawn one is open again."""
+        """Seen on a listing page now (one statement per page); one withdrawn because no listing
+        showed it is open again (one whose page answered 404/410 stays withdrawn)."""
         if not post_numbers:
             return
         where, params = self._in("post_number", list(post_numbers))
