@@ -48,6 +48,7 @@ bench: setup browser services
 	$(BIN)/python -m bench.cloudflare
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.distributed
+	$(BIN)/python -m bench.backfill
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo.sqlite3

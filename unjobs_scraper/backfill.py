@@ -6,9 +6,11 @@ posting unless one of them hits the cap; then the next family, to cover what the
 Listings are learnt from the pages the crawl reads (a posting's ``#cats``, the navigation) and
 kept in the ``listings`` table; one found during a backfill is walked in the same backfill.
 
-A backfill runs when the database has none on record (a first crawl), when the main listing's
-walk reached the cap without meeting a page it already knew (a gap: more changes than it holds),
-when the last full one is older than ``BACKFILL_EVERY``, or when asked (``-a backfill=1``).
+A backfill runs when the database has none on record (a first crawl) and the main listing turns
+out to be capped (one that ends before the cap shows every posting: that first crawl is recorded
+as a full backfill that needed no other listing), when the main listing's walk reached the cap
+without meeting a page it already knew (a gap: more changes than it holds), when the last full
+one is older than ``BACKFILL_EVERY``, or when asked (``-a backfill=1``).
 A *full* backfill (first, periodic, asked) walks each listing to its end, so that afterwards the
 postings no listing showed are known to be withdrawn; a *gap* backfill walks each listing only
 until a page on which everything is known and unchanged, unless the listing was never walked.
@@ -190,6 +192,16 @@ class Backfill:
     def done(self) -> bool:
         """Running, and every walk it queued has ended (the main walk's among them)."""
         return self.running and all(walk.ended for walk in self.walks.values())
+
+    def main_listing_was_complete(self) -> None:
+        """A first crawl whose main listing ended before the cap: it saw every posting listed."""
+        now = datetime.now(UTC).isoformat()
+        record = {
+            "reason": FIRST_CRAWL, "full": True, "started_at": now, "finished_at": now, "seconds": 0,
+            "listings_walked": 0, "complete": True, "covered": True, "withdrawn": 0, "last_full_finished_at": now,
+        }
+        self.store.set_state(BACKFILL_STATE, json.dumps(record))
+        self.finished = True
 
     def finish(self) -> None:
         """Every walk ended: record the backfill; after a full one, withdraw what no listing showed."""

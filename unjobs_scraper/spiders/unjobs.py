@@ -17,7 +17,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from unjobs_scraper import parsing
-from unjobs_scraper.backfill import GAP, Backfill, Walk
+from unjobs_scraper.backfill import FIRST_CRAWL, GAP, Backfill, Walk
 from unjobs_scraper.config import Config
 from unjobs_scraper.items import Listing, PostingFailure
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
@@ -70,6 +70,8 @@ class UnjobsSpider(Spider):
         self.backfill_asked = asked in ("1", "true", "yes", "all")
         self.backfill_every_family = asked == "all"
         self._idle_since: float | None = None
+        self.first_crawl = False
+        """No backfill on record: one starts if the main listing turns out to be capped."""
         self.changed_this_crawl: set[str] = set()
         """Postings new or changed on a listing page of this crawl: on the next listing they show
         up on, they are known, but they do not mean the rest of that listing is."""
@@ -93,10 +95,9 @@ class UnjobsSpider(Spider):
             yield self.index_request(self.start_url, kind=start.kind if start else MAIN)
             whole_site = self.start_url_argument is None
             reason = self.backfill.due_at_start(self.backfill_asked) if whole_site or self.backfill_asked else None
-            if reason:
-                for walk in self.backfill.begin(reason, self.backfill_every_family):
-                    for request in self.walk_requests(walk):
-                        yield request
+            for walk in self.start_backfill(reason):
+                for request in self.walk_requests(walk):
+                    yield request
         for request in self.recovery_requests():
             yield request
 
@@ -128,6 +129,14 @@ class UnjobsSpider(Spider):
             priority=priority,
             cb_kwargs={**arguments, **({"backfill": backfill} if backfill else {})},
         )
+
+    def start_backfill(self, reason: str | None) -> list[Walk]:
+        """A first crawl backfills only once its main walk reaches the cap: a main listing that
+        ends before it shows every posting the site lists."""
+        if reason == FIRST_CRAWL:
+            self.first_crawl = True
+            return []
+        return self.backfill.begin(reason, self.backfill_every_family) if reason else []
 
     def walk_requests(self, walk: Walk):
         """A backfill walk's pages: all it saw last time at once when walked to its end, else page 1."""
@@ -184,8 +193,8 @@ class UnjobsSpider(Spider):
         backfill: str | None = None,
     ):
         walk = walk or response.url
-        if backfill and (reason := self.backfill.due_at_start(asked=backfill == SEED_ASKED)):
-            for begun in self.backfill.begin(reason):
+        if backfill:
+            for begun in self.start_backfill(self.backfill.due_at_start(asked=backfill == SEED_ASKED)):
                 yield from self.walk_requests(begun)
         if full_walk is None:  # the walk's first page
             full_walk = not self.recovery.walk_was_complete(walk)
@@ -253,12 +262,15 @@ class UnjobsSpider(Spider):
         if not progress.failed:
             self.recovery.walk_completed(progress.listing.url)
         following = self.backfill.walk_ended(progress)
-        if progress.listing.kind == MAIN and progress.hit_cap and self.start_url_argument is None:
-            self.logger.info(
-                "The main listing's %d pages reached no page it already knew: backfilling the rest",
-                progress.pages_seen,
-            )
-            following += self.backfill.begin(GAP)
+        if progress.listing.kind == MAIN and self.start_url_argument is None:
+            if progress.hit_cap:
+                self.logger.info(
+                    "The main listing's %d pages reached no page it already knew: backfilling the rest",
+                    progress.pages_seen,
+                )
+                following += self.backfill.begin(FIRST_CRAWL if self.first_crawl else GAP, self.backfill_every_family)
+            elif self.first_crawl and not progress.failed:
+                self.backfill.main_listing_was_complete()
         for walk in following:
             yield from self.walk_requests(walk)
 
