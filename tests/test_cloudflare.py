@@ -31,12 +31,11 @@ from tests.crawling import PROJECT_ROOT, run_crawl, run_scrapy
 from tests.databases import stored_rows
 from tests.processes import chromium_marked, sampled
 from tests.replica import Replica
-from tests.test_config import config_with
 from tests.replica.tls import parse_client_hello
-from unjobs_scraper.cloudflare import launch
-from unjobs_scraper.cloudflare.handler import unannounced_user_agent
+from tests.test_config import config_with
 from unjobs_scraper import settings as project_settings
-from unjobs_scraper.cloudflare import challenge_error, is_challenge
+from unjobs_scraper.cloudflare import challenge_error, is_challenge, launch
+from unjobs_scraper.cloudflare.handler import unannounced_user_agent
 from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE
 from unjobs_scraper.config import ConfigError
 
@@ -69,6 +68,16 @@ def field_mismatches(replica: Replica, base_url: str, stored: dict[str, dict]) -
         for name, value in replica.site.expected(number, base_url).items()
         if stored[number][name] != value
     ]
+
+
+def assert_every_posting_stored_once(replica: Replica, base_url: str, database_url: str) -> None:
+    """Every posting of the replica stored with every field right, at the first attempt."""
+    stored = stored_rows(database_url)
+    assert sorted(stored) == sorted(replica.site.post_numbers())
+    assert field_mismatches(replica, base_url, stored) == []
+    assert {(r["status"], r["processing_attempts"], r["processing_error"]) for r in stored.values()} == {
+        ("processed", 1, None)
+    }
 
 
 def assert_finished(result) -> None:
@@ -386,12 +395,7 @@ def test_js_challenge_is_solved_once_and_postings_go_over_plain_http(database_ur
         result = run_crawl(replica.base_url, database_url, timeout=120)
         challenge = replica.stats()["challenge"]
     assert_finished(result)
-    stored = stored_rows(database_url)
-    assert sorted(stored) == sorted(replica.site.post_numbers())
-    assert field_mismatches(replica, base_url, stored) == []
-    assert {(r["status"], r["processing_attempts"], r["processing_error"]) for r in stored.values()} == {
-        ("processed", 1, None)
-    }
+    assert_every_posting_stored_once(replica, base_url, database_url)
     assert result.stats["cloudflare/solves"] == 1
     assert sum(challenge["challenges"].values()) <= 4
     assert challenge["pages"]["plain"]["posting"] == 200
@@ -410,12 +414,7 @@ def test_tls_bound_clearance_is_carried_by_the_impersonated_client(database_url)
         result = run_crawl(base_url, database_url, settings=ON_HTTPS, timeout=180)
         challenge = replica.stats()["challenge"]
     assert_finished(result)
-    stored = stored_rows(database_url)
-    assert sorted(stored) == sorted(replica.site.post_numbers())
-    assert field_mismatches(replica, base_url, stored) == []
-    assert {(r["status"], r["processing_attempts"], r["processing_error"]) for r in stored.values()} == {
-        ("processed", 1, None)
-    }
+    assert_every_posting_stored_once(replica, base_url, database_url)
     assert (result.stats["cloudflare/solves"], sum(challenge["challenges"].values())) == (1, 2)
     assert result.stats[f"cloudflare/strategy/{host}"] == "impersonated"
     assert result.stats["client/impersonated"] >= 300

@@ -23,6 +23,7 @@ from tests.replica import Replica
 from unjobs_scraper.backfill import ASKED, FIRST_CRAWL, GAP, PERIODIC, Backfill
 from unjobs_scraper.commands.crawl import postings_only
 from unjobs_scraper.commands.export import EXPORT_COLUMNS
+from unjobs_scraper.dashboard.queries import Filters
 from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
 from unjobs_scraper.parsing import linked_urls
@@ -195,7 +196,7 @@ def test_every_posting_any_listing_shows_cheap_recrawls_and_gaps_backfilled(data
 @pytest.mark.crawl
 def test_closed_withdrawn_and_vanished_postings(sqlite_url):
     small = {"postings": 90, "seed": 53, "per_page": 5, "max_pages": 4, "gone_rate": 0.05}
-    capped = {"MAX_INDEX_PAGES": "4"}  # the crawler knows the site's cap
+    capped = {"LISTING_PAGE_CAP": "4"}  # the crawler knows the site's cap
     with Replica(**small) as replica:
         base_url = replica.base_url
         first = run_crawl(base_url, sqlite_url, settings=capped, timeout=240)
@@ -245,3 +246,10 @@ def test_feeds_hold_postings_and_export_writes_every_stored_posting_once(sqlite_
     assert written.stderr.strip() == f"40 postings written to {path}"
     with path.open(newline="") as handle:
         assert len(list(csv.DictReader(handle))) == 40
+
+
+def test_the_dashboard_lists_open_postings_unless_asked_for_others():
+    assert Filters.from_query({}).where() == (["lifecycle = %(lifecycle)s"], {"lifecycle": "open"})
+    assert Filters.from_query({"lifecycle": ["withdrawn"]}).where()[1] == {"lifecycle": "withdrawn"}
+    assert Filters.from_query({"lifecycle": ["any"]}).where() == ([], {})
+    assert Filters.from_query({"status": ["skipped"]}).where() == (["status = %(status)s"], {"status": "skipped"})

@@ -191,6 +191,7 @@ class Config:
     redis_url: str | None
     redis_namespace: str
     max_index_pages: int
+    listing_page_cap: int
     max_field_chars: int
     stats_file: str | None
     retry_backoff_base: float
@@ -228,6 +229,7 @@ class Config:
             redis_url=_redis_url(settings),
             redis_namespace=_namespace(settings),
             max_index_pages=_positive_int(settings, "MAX_INDEX_PAGES"),
+            listing_page_cap=_positive_int(settings, "LISTING_PAGE_CAP"),
             max_field_chars=_positive_int(settings, "MAX_FIELD_CHARS"),
             stats_file=_setting(settings, "STATS_FILE") or None,
             retry_backoff_base=_seconds(settings, "RETRY_BACKOFF_BASE"),

@@ -18,6 +18,7 @@ DATABASE_URL = environment_or_default("DATABASE_URL")
 REDIS_URL = environment_or_default("REDIS_URL")
 REDIS_NAMESPACE = environment_or_default("REDIS_NAMESPACE")
 MAX_INDEX_PAGES = environment_or_default("MAX_INDEX_PAGES")
+LISTING_PAGE_CAP = environment_or_default("LISTING_PAGE_CAP")
 MAX_FIELD_CHARS = environment_or_default("MAX_FIELD_CHARS")
 
 USER_AGENT = "unjobs-scraper/0.1 (+https://github.com/unjobs-scraper; vacancy tracker)"

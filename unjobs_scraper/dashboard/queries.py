@@ -30,7 +30,8 @@ HOUR_BUCKET = {
 class Filters:
     """The postings table's query string: each field narrows the rows, empty ones do not.
 
-    ``lifecycle`` is ``open`` unless the query says otherwise (``any``: every lifecycle)."""
+    ``lifecycle`` is ``open`` unless the query names one (``any``: every lifecycle) or a status:
+    the overview's counts per status link to every posting of that status."""
 
     lifecycle: str = DEFAULT_LIFECYCLE
     status: str = ""
@@ -40,7 +41,10 @@ class Filters:
 
     @classmethod
     def from_query(cls, query: dict[str, list[str]]) -> Filters:
-        return cls(**{f.name: (query.get(f.name) or [f.default])[0].strip() for f in fields(cls)})
+        values = {f.name: (query.get(f.name) or [""])[0].strip() for f in fields(cls)}
+        if not values["lifecycle"]:
+            values["lifecycle"] = ANY_LIFECYCLE if values["status"] else DEFAULT_LIFECYCLE
+        return cls(**values)
 
     def where(self) -> tuple[list[str], dict[str, Any]]:
         conditions, params = [], {}

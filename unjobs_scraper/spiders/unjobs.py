@@ -70,6 +70,8 @@ class UnjobsSpider(Spider):
         self.backfill_asked = asked in ("1", "true", "yes", "all")
         self.backfill_every_family = asked == "all"
         self._idle_since: float | None = None
+        self.backfill: Backfill | None = None
+        """Made when the crawl starts (it needs the database)."""
         self.first_crawl = False
         """No backfill on record: one starts if the main listing turns out to be capped."""
         self.changed_this_crawl: set[str] = set()
@@ -237,7 +239,7 @@ class UnjobsSpider(Spider):
                 priority=INDEX_PRIORITY if kind == MAIN else BACKFILL_PRIORITY,
             )
         elif follow_next:
-            progress.hit_cap = page_number >= self.config.max_index_pages
+            progress.hit_cap = page_number >= self.config.listing_page_cap
         yield from self._discovered(response)
         if progress.ended:
             yield from self._walk_ended(progress)
@@ -275,7 +277,12 @@ class UnjobsSpider(Spider):
             yield from self.walk_requests(walk)
 
     def _discovered(self, response):
-        """Listings the page links (``#cats``, navigation): kept, and walked if a backfill wants them."""
+        """Listings the page links (``#cats``, navigation): kept, and walked if a backfill wants them.
+
+        Nothing without a crawl (``scrapy parse``, ``scrapy shell``): the callbacks still parse.
+        """
+        if self.backfill is None:
+            return
         listings = {
             address.url: address
             for url in parsing.linked_urls(response)
