@@ -17,6 +17,7 @@ from unjobs_scraper.parsing import (
     parse_listing_page,
     parse_posting,
     post_number_from_url,
+    posting_page_problem,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -321,3 +322,16 @@ def test_post_number_from_url(url: str, expected: str | None) -> None:
 )
 def test_parse_closing_date(text: str | None, expected: date | None) -> None:
     assert parse_closing_date(text) == expected
+
+
+@pytest.mark.parametrize("page_title", ["UNjobs", " unjobs.org ", "UNjobs | UNjobs"])
+def test_a_page_titled_only_with_the_site_name_and_no_description_is_not_a_posting(page_title: str) -> None:
+    html = (
+        f"<html><head><title>{page_title}</title></head><body>"
+        "<p>This vacancy cannot be displayed.</p></body></html>"
+    )
+    response = page_response(html)
+    expected = "not a posting: no <h2>, no description (div.fp-snippet), and a <title> that is only the site's name"
+    assert posting_page_problem(response) == expected
+    with pytest.raises(PostingParseError, match=f"^{re.escape(expected)}$"):
+        parse_posting(response)

@@ -47,6 +47,8 @@ class Walk:
     listing: ListingAddress
     full: bool
     """To its end; otherwise until a page on which everything is known and unchanged."""
+    sweep: bool = False
+    """Until a page whose postings are all known, even if this crawl is what learnt them."""
     known_pages: int = 0
     """Pages the last walk saw: with ``full``, requested at once instead of one after another."""
     outstanding: set[int] = field(default_factory=set)
@@ -156,7 +158,7 @@ class Backfill:
         walks = []
         for url, row in self.store.listings().items():
             if row["kind"] in FAMILIES and row["kind"] not in self.active_families and url not in self.walks:
-                walk = self.walks[url] = Walk(ListingAddress(url, row["kind"]), full=False)
+                walk = self.walks[url] = Walk(ListingAddress(url, row["kind"]), full=False, sweep=True)
                 self.stats.inc_value(f"{STATS_PREFIX}{row['kind']}/listings")
                 walks.append(walk)
         if walks:

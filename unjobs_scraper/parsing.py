@@ -33,6 +33,8 @@ _DATE_PATTERNS = (  # "15 October 2025" first, then "October 15, 2025"
 _SCRIPT_DATE_VAR = re.compile(r"var\s+(\w+?)i\s*=\s*new\s+Date\(\s*(\d{1,14})\s*\)")
 _SEPARATOR = r"\s*[|\-\u2013\u2014:\u00b7]\s*"
 _TITLE_SITE_NAME = re.compile(rf"^\s*UNjobs{_SEPARATOR}|{_SEPARATOR}UNjobs\b.*$", re.IGNORECASE)
+_SITE_NAME_ONLY = re.compile(r"\s*UNjobs(?:\.org)?\s*", re.IGNORECASE)
+"""The site's generic ``<title>``: no title at all (a notice page, not a posting)."""
 _CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in b"\t\n\v\f\r")
 _PAGE_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
 _ROW_LABEL = re.compile(r"^(updated|closing date)\b", re.IGNORECASE)
@@ -158,7 +160,15 @@ def posting_page_problem(response) -> str | None:
         return f"truncated page: no closing </body> or </html> in {len(response.body)} bytes"
     if not response.xpath("//h2 | //title | //div[contains(@class, 'fp-snippet')]"):
         return "no title: the page has no <h2>, <title> or div.fp-snippet"
+    if not response.xpath("//h2 | //div[contains(@class, 'fp-snippet')]") and _page_title(response) is None:
+        return "not a posting: no <h2>, no description (div.fp-snippet), and a <title> that is only the site's name"
     return None
+
+
+def _page_title(response: TextResponse) -> str | None:
+    """``<title>`` without the site's name; the site's name alone is no title."""
+    title = clean_text(_TITLE_SITE_NAME.sub("", response.xpath("string(//title)").get("")))
+    return None if title is None or _SITE_NAME_ONLY.fullmatch(title) else title
 
 
 def parse_posting(response: TextResponse, listing: Listing | None = None) -> Posting:
@@ -234,7 +244,7 @@ def _title(response: TextResponse, snippet: SelectorList, listing: Listing | Non
             title = clean_text(heading.xpath("string()").get())
             if title:
                 return title
-    title = clean_text(_TITLE_SITE_NAME.sub("", response.xpath("string(//title)").get("")))
+    title = _page_title(response)
     if title:
         return title
     if not snippet:  # without a description the page is not recognisably a posting

@@ -113,23 +113,26 @@ class UnjobsSpider(Spider):
         follow_next: bool = True,
         priority: int = INDEX_PRIORITY,
         backfill: str | None = None,
+        sweep: bool = False,
     ) -> Request:
         """A listing page; ``walk`` (the listing's first page) names the walk in ``crawl_state``.
 
         ``follow_next`` False: a page requested with the others of its walk, whose last page
         follows the "Next" link on. ``backfill`` (a seeded walk, read by whichever worker takes
-        it): ``due`` to backfill if one is due, ``asked`` to backfill in any case.
+        it): ``due`` to backfill if one is due, ``asked`` to backfill in any case. ``sweep``: a
+        backfill's sweep walk (``backfill.py``).
         """
         arguments = {
             "walk": walk, "page_number": page_number, "full_walk": full_walk, "kind": kind,
             "follow_next": follow_next,
         }
+        if backfill:
+            arguments["backfill"] = backfill
+        if sweep:
+            arguments["sweep"] = True
         return Request(
-            page_url or walk,
-            callback=self.parse_index,
-            errback=self.index_failed,
-            priority=priority,
-            cb_kwargs={**arguments, **({"backfill": backfill} if backfill else {})},
+            page_url or walk, callback=self.parse_index, errback=self.index_failed, priority=priority,
+            cb_kwargs=arguments,
         )
 
     def start_backfill(self, reason: str | None) -> list[Walk]:
@@ -147,7 +150,7 @@ class UnjobsSpider(Spider):
             walk.outstanding.add(number)
             yield self.index_request(
                 walk.listing.url, page_url(walk.listing, number), number, walk.full, walk.listing.kind,
-                follow_next=number == last, priority=BACKFILL_PRIORITY,
+                follow_next=number == last, priority=BACKFILL_PRIORITY, sweep=walk.sweep,
             )
 
     def response_received(self) -> None:
@@ -193,6 +196,7 @@ class UnjobsSpider(Spider):
         kind: str = MAIN,
         follow_next: bool = True,
         backfill: str | None = None,
+        sweep: bool = False,
     ):
         walk = walk or response.url
         if backfill:
@@ -217,7 +221,7 @@ class UnjobsSpider(Spider):
         all_unchanged = all(
             listing.post_number in states
             and states[listing.post_number].listing_updated_at == listing.listing_updated_at
-            and listing.post_number not in self.changed_this_crawl
+            and (sweep or listing.post_number not in self.changed_this_crawl)
             for listing in page.listings
         )
         self.changed_this_crawl.update(
@@ -236,7 +240,7 @@ class UnjobsSpider(Spider):
             progress.outstanding.add(page_number + 1)
             yield self.index_request(
                 walk, page.next_url, page_number + 1, full_walk, kind,
-                priority=INDEX_PRIORITY if kind == MAIN else BACKFILL_PRIORITY,
+                priority=INDEX_PRIORITY if kind == MAIN else BACKFILL_PRIORITY, sweep=sweep,
             )
         elif follow_next:
             progress.hit_cap = page_number >= self.config.listing_page_cap
