@@ -200,6 +200,7 @@ class Config:
     processing_lease: float
     worker_idle_timeout: float
     backfill_every: float
+    database_outage_timeout: float
     retry_times: int
     chromium_path: str | None
     playwright_render: str
@@ -238,6 +239,7 @@ class Config:
             processing_lease=_seconds(settings, "PROCESSING_LEASE"),
             worker_idle_timeout=_seconds(settings, "WORKER_IDLE_TIMEOUT"),
             backfill_every=_seconds(settings, "BACKFILL_EVERY"),
+            database_outage_timeout=_seconds(settings, "DATABASE_OUTAGE_TIMEOUT"),
             retry_times=settings.getint("RETRY_TIMES"),
             chromium_path=_setting(settings, "CHROMIUM_PATH") or None,
             playwright_render=_choice(settings, "PLAYWRIGHT_RENDER", RENDER_MODES),

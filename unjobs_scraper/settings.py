@@ -43,6 +43,7 @@ RETRY_MAX_IDLE_WAIT = environment_or_default("RETRY_MAX_IDLE_WAIT")
 PROCESSING_LEASE = environment_or_default("PROCESSING_LEASE")
 WORKER_IDLE_TIMEOUT = environment_or_default("WORKER_IDLE_TIMEOUT")
 BACKFILL_EVERY = environment_or_default("BACKFILL_EVERY")
+DATABASE_OUTAGE_TIMEOUT = environment_or_default("DATABASE_OUTAGE_TIMEOUT")
 # A posting page is a few tens of KB; anything this large is broken, not worth storing.
 DOWNLOAD_MAXSIZE = 2 * 1024 * 1024
 SCHEDULER = "unjobs_scraper.scheduler.BackoffScheduler"

@@ -13,9 +13,10 @@ from unjobs_scraper.config import Config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import DATABASE_UNAVAILABLE_STAT, open_store
 
 CLOUDFLARE_BLOCKED_EXIT_CODE = 4
+DATABASE_UNAVAILABLE_EXIT_CODE = 5
 
 
 def postings_only(feeds: dict) -> dict:
@@ -54,10 +55,13 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts) -> None:
-        """A crawl Cloudflare kept out exits non-zero, saying so in one line; with
-        ``MONITORS_FAIL_EXIT=1``, so does a crawl whose monitors failed."""
+        """A crawl stopped by a database that stayed away, or kept out by Cloudflare, exits non-zero,
+        saying so in one line; with ``MONITORS_FAIL_EXIT=1``, so does a crawl whose monitors failed."""
         super().run(args, opts)
         stats = self.crawler.stats.get_stats()
+        if stats.get(DATABASE_UNAVAILABLE_STAT) and not self.exitcode:
+            print(f"unjobs-scraper: {stats[DATABASE_UNAVAILABLE_STAT]}", file=sys.stderr)
+            self.exitcode = DATABASE_UNAVAILABLE_EXIT_CODE
         blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(BLOCKED_STAT)]
         if blocked and not self.exitcode:
             print(f"unjobs-scraper: {'; '.join(blocked)}", file=sys.stderr)

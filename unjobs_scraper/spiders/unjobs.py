@@ -24,7 +24,7 @@ from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_
 from unjobs_scraper.middlewares import POST_NUMBER_META
 from unjobs_scraper.recovery import Recovery
 from unjobs_scraper.retry import describe_failure
-from unjobs_scraper.storage import ListingState, crawler_store
+from unjobs_scraper.storage import DATABASE_UNAVAILABLE_STAT, ListingState, crawler_store
 
 INDEX_PRIORITY = 0
 """Index pages before any posting: postings are negative, sooner closing dates higher."""
@@ -353,5 +353,5 @@ class UnjobsSpider(Spider):
 
     def closed(self, reason: str) -> None:
         """Postings whose closing date passed while the crawl ran are ``closed`` too."""
-        if hasattr(self, "store"):
+        if hasattr(self, "store") and not self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
             self.store.close_expired(datetime.now(UTC).date())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from unjobs_scraper.config import Config, ConfigError, DatabaseTarget
 from unjobs_scraper.storage.store import ListingState, Recoverable, Store
@@ -14,13 +15,16 @@ __all__ = ["ListingState", "Recoverable", "Store", "crawler_store", "open_store"
 _crawler_stores: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def open_store(target: DatabaseTarget) -> Store:
-    """Connect and migrate; any failure is a ``ConfigError`` naming DATABASE_URL."""
+def open_store(target: DatabaseTarget, outage_timeout: float = 300.0) -> Store:
+    """Connect and migrate; any failure is a ``ConfigError`` naming DATABASE_URL.
+
+    ``outage_timeout``: how long a PostgreSQL server that goes away later is waited for.
+    """
     try:
         if target.backend == "postgresql":
             from unjobs_scraper.storage.postgres import PostgresDialect
 
-            dialect = PostgresDialect(target.location)
+            dialect = PostgresDialect(target.location, outage_timeout, target.display, target.redact)
         else:
             from unjobs_scraper.storage.sqlite import SqliteDialect
 
@@ -41,8 +45,20 @@ def crawler_store(crawler) -> Store:
     """
     store = _crawler_stores.get(crawler)
     if store is None:
-        store = _crawler_stores[crawler] = open_store(
-            Config.from_settings(crawler.settings).database
-        )
+        config = Config.from_settings(crawler.settings)
+        store = _crawler_stores[crawler] = open_store(config.database, config.database_outage_timeout)
+        store.dialect.on_unavailable = lambda error: database_unavailable(crawler, error)
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store
+
+
+DATABASE_UNAVAILABLE_STAT = "unjobs/database_unavailable"
+"""Why the crawl stopped early: the database stayed away past ``DATABASE_OUTAGE_TIMEOUT``."""
+
+
+def database_unavailable(crawler, error: Exception) -> None:
+    """Stop the crawl: its unsaved work stays ``processing`` or ``pending`` for recovery."""
+    first = crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT) is None
+    crawler.stats.set_value(DATABASE_UNAVAILABLE_STAT, str(error))
+    if first and crawler.engine is not None and crawler.engine.running:
+        deferred_from_coro(crawler.engine.close_spider_async(reason="database_unavailable"))

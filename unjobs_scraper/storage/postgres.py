@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -10,12 +12,26 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+logger = logging.getLogger(__name__)
+
 CONNECT_TIMEOUT_SECONDS = 10
+FIRST_RECONNECT_DELAY_SECONDS = 0.25
+LONGEST_RECONNECT_DELAY_SECONDS = 5.0
 _MIGRATION_LOCK_KEY = 0x756E6A6F6273  # "unjobs": one migrating worker at a time
 
 
+class DatabaseUnavailable(psycopg.OperationalError):
+    """The server stayed unreachable for longer than the outage timeout: a fault of ours, not a posting's."""
+
+
 class PostgresDialect:
-    """Runs the shared statements on PostgreSQL; reconnects once if the server went away."""
+    """Runs the shared statements on PostgreSQL; when the server goes away, reconnects with backoff.
+
+    A statement whose connection broke (a restarted server, say) is run again once a connection
+    is back, for up to ``outage_timeout`` seconds; meanwhile the caller waits, which pauses the
+    crawl rather than failing the posting. Past the timeout, ``DatabaseUnavailable`` (and
+    ``on_unavailable``, which the crawl uses to stop), and every later statement fails at once.
+    """
 
     name = "postgresql"
     column_types = {
@@ -24,8 +40,15 @@ class PostgresDialect:
         "date": "DATE",
     }
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, outage_timeout: float = 300.0, display: str = "the database", redact=lambda text: text
+    ) -> None:
         self._url = url
+        self.outage_timeout = outage_timeout
+        self.display = display
+        self._redact = redact
+        self.on_unavailable: Callable[[DatabaseUnavailable], None] | None = None
+        self.unavailable: DatabaseUnavailable | None = None
         self._in_transaction = False
         self._connection = self._connect()
 
@@ -39,14 +62,42 @@ class PostgresDialect:
         )
 
     def _run(self, action):
-        """Run ``action(connection)``, reconnecting once when outside a transaction."""
+        """Run ``action(connection)``; outside a transaction, a broken connection waits for the server."""
+        if self.unavailable is not None:
+            raise self.unavailable
         try:
             return action(self._connection)
-        except psycopg.OperationalError:
+        except psycopg.OperationalError as error:
             if not self._connection.broken or self._in_transaction:
                 raise
-            self._connection = self._connect()
-            return action(self._connection)
+            return self._after_outage(action, error)
+
+    def _after_outage(self, action, error: psycopg.OperationalError):
+        started = time.monotonic()
+        delay = FIRST_RECONNECT_DELAY_SECONDS
+        logger.warning(
+            "%s went away (%s): reconnecting for up to %g s", self.display, self._reason(error), self.outage_timeout
+        )
+        while True:
+            try:
+                self._connection = self._connect()
+                answer = action(self._connection)
+            except psycopg.OperationalError as again:
+                error = again
+                if time.monotonic() - started + delay > self.outage_timeout:
+                    break
+                time.sleep(delay)
+                delay = min(2 * delay, LONGEST_RECONNECT_DELAY_SECONDS)
+                continue
+            logger.warning("%s is back after %.1f s", self.display, time.monotonic() - started)
+            return answer
+        self.unavailable = DatabaseUnavailable(
+            f"DATABASE_URL: {self.display} unreachable for {self.outage_timeout:g} s"
+            f" (DATABASE_OUTAGE_TIMEOUT): {self._reason(error)}"
+        )
+        if self.on_unavailable is not None:
+            self.on_unavailable(self.unavailable)
+        raise self.unavailable
 
     def execute(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict]:
         def action(connection: psycopg.Connection) -> list[dict]:
@@ -76,6 +127,9 @@ class PostgresDialect:
 
     def quote(self, identifier: str) -> str:
         return sql.Identifier(identifier).as_string(self._connection)
+
+    def _reason(self, error: Exception) -> str:
+        return self._redact(" ".join(str(error).split())) or type(error).__name__
 
     def close(self) -> None:
         self._connection.close()

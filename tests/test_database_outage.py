@@ -1,0 +1,152 @@
+"""Faults of our own database: a PostgreSQL restart is waited out, a long outage stops the crawl.
+
+These tests restart and stop the machine's real PostgreSQL server, and start it again however
+they end, so the tests after them find it running.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.crawling import start_crawl
+from tests.databases import POSTGRES_URL, stored_rows
+from tests.replica import Replica
+from unjobs_scraper.commands.crawl import DATABASE_UNAVAILABLE_EXIT_CODE
+from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage.postgres import DatabaseUnavailable
+
+CRAWL_TIMEOUT_SECONDS = 180
+
+
+def cluster(action: str) -> None:
+    version = sorted(path.name for path in Path("/etc/postgresql").iterdir())[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
+        check=action != "start", capture_output=True, timeout=90,
+    )
+
+
+def wait_for_postgres(timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(POSTGRES_URL, connect_timeout=2).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@contextmanager
+def postgres_left_running() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        cluster("start")
+        wait_for_postgres()
+
+
+def wait_until(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def finish(process, log: Path) -> tuple[int, str]:
+    try:
+        process.wait(timeout=CRAWL_TIMEOUT_SECONDS)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, log.read_text()
+
+
+@pytest.mark.crawl
+def test_a_postgresql_restart_mid_crawl_is_waited_out_and_nothing_is_blamed_on_postings(postgresql_url, tmp_path):
+    log = tmp_path / "crawl.log"
+    with postgres_left_running(), Replica(postings=400, seed=61, latency_ms=150) as replica:
+        process = start_crawl(replica.base_url, postgresql_url, log)
+        wait_until(lambda: replica.stats()["served"]["posting"] >= 80, timeout=60)
+        cluster("restart")
+        returncode, output = finish(process, log)
+    assert returncode == 0, output[-3000:]
+    assert "went away" in output and "is back after" in output
+    stored = stored_rows(postgresql_url)
+    assert len(stored) == 400
+    assert {(row["status"], row["processing_error"]) for row in stored.values()} == {("processed", None)}
+
+
+@pytest.mark.crawl
+def test_an_outage_longer_than_the_timeout_stops_the_crawl_naming_the_database(postgresql_url, tmp_path):
+    log, again_log = tmp_path / "crawl.log", tmp_path / "again.log"
+    with Replica(postings=200, seed=67, latency_ms=150) as replica:
+        with postgres_left_running():
+            process = start_crawl(replica.base_url, postgresql_url, log, settings={"DATABASE_OUTAGE_TIMEOUT": "3"})
+            wait_until(lambda: replica.stats()["served"]["posting"] >= 40, timeout=60)
+            cluster("stop")
+            returncode, output = finish(process, log)
+        # The next crawl takes back what the first left (past a short lease: the first crawl is gone)
+        # and completes every posting, none failed.
+        again = start_crawl(replica.base_url, postgresql_url, again_log, settings={"PROCESSING_LEASE": "5"})
+        again_returncode, again_output = finish(again, again_log)
+    assert returncode == DATABASE_UNAVAILABLE_EXIT_CODE, output[-3000:]
+    last_line = output.strip().splitlines()[-1]
+    assert last_line.startswith("unjobs-scraper: DATABASE_URL: postgresql://postgres@127.0.0.1:5432/test")
+    assert "unreachable for 3 s (DATABASE_OUTAGE_TIMEOUT)" in last_line
+    stats = json.loads(log.with_suffix(".stats.json").read_text())
+    assert stats["finish_reason"] == "database_unavailable"
+    assert again_returncode == 0, again_output[-3000:]
+    stored = stored_rows(postgresql_url)
+    assert len(stored) == 200
+    assert {row["status"] for row in stored.values()} == {"processed"}
+
+
+# -- in-process: the dialect's reconnection ----------------------------------------------------
+
+
+def terminate_backend_of(dialect) -> int:
+    """The server ends the dialect's connection, as a restart would."""
+    pid = dialect.execute("SELECT pg_backend_pid() AS pid")[0]["pid"]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    return pid
+
+
+def test_a_statement_whose_connection_broke_runs_again_on_a_new_one(postgresql_url):
+    store = open_store(parse_database_url(postgresql_url))
+    try:
+        old = terminate_backend_of(store.dialect)
+        assert store.dialect.execute("SELECT pg_backend_pid() AS pid")[0]["pid"] != old
+    finally:
+        store.close()
+
+
+def test_a_server_away_past_the_timeout_fails_once_slowly_then_at_once(postgresql_url):
+    store = open_store(parse_database_url(postgresql_url), outage_timeout=0.5)
+    reported = []
+    store.dialect.on_unavailable = reported.append
+    store.dialect._url = "postgresql://postgres@127.0.0.1:9/test"  # the server "moved": nothing answers
+    try:
+        terminate_backend_of(store.dialect)
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable, match=r"^DATABASE_URL: .* unreachable for 0\.5 s \(DATABASE_OUTAGE_TIMEOUT\): "):
+            store.count_by_status()
+        assert 0.2 < time.monotonic() - started < 5
+        assert len(reported) == 1
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable):
+            store.count_by_status()
+        assert time.monotonic() - started < 0.1
+    finally:
+        store.close()
