@@ -157,7 +157,11 @@ BIG_SITE = {"postings": 2500, "seed": 51}
 
 @pytest.mark.crawl
 def test_every_posting_any_listing_shows_cheap_recrawls_and_gaps_backfilled(database_url):
-    """A first crawl into an empty database, an unchanged re-crawl, then 1,200 updates at once."""
+    """A first crawl into an empty database, an unchanged re-crawl, then 1,200 updates at once.
+
+    The gap step runs on SQLite only: both backends already stored the same 2,500 postings, and
+    each 2,500-posting crawl costs about half a minute of the suite.
+    """
     with Replica(**BIG_SITE) as replica:
         base_url = replica.base_url
         first = run_crawl(base_url, database_url, timeout=400)
@@ -166,10 +170,11 @@ def test_every_posting_any_listing_shows_cheap_recrawls_and_gaps_backfilled(data
         again = run_crawl(base_url, database_url, timeout=120)
         served_again = replica.stats()["served"]
         status = run_scrapy(database_url, "status")
-        replica.reset_stats()
-        updated = replica.site.update_listings(1200, anywhere=True)
-        gap = run_crawl(base_url, database_url, timeout=400)
-        served_gap = replica.stats()
+        if database_url.startswith("sqlite"):
+            replica.reset_stats()
+            updated = replica.site.update_listings(1200, anywhere=True)
+            gap = run_crawl(base_url, database_url, timeout=400)
+            served_gap = replica.stats()
     assert first.returncode == 0, first.log[-3000:]
     stored = stored_rows(database_url)
     assert len(replica.site.listing_pages()) * 25 == 1000
@@ -183,6 +188,9 @@ def test_every_posting_any_listing_shows_cheap_recrawls_and_gaps_backfilled(data
     assert (served_again["index"] <= 2, served_again["posting"]) == (True, 0)
     assert "lifecycle: open 2500, closed 0, withdrawn 0" in status.stdout
     assert "organizations 13" in status.stdout and "(first crawl, full)" in status.stdout
+    if not database_url.startswith("sqlite"):
+        assert mismatches(replica, base_url, stored) == []
+        return
     # More changes than the main listing holds: the gap is backfilled, only the updated downloaded.
     assert gap.returncode == 0, gap.log[-3000:]
     assert gap.stats["unjobs/backfill/reason"] == "gap"

@@ -7,6 +7,7 @@ they end, so the tests after them find it running.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -150,3 +151,26 @@ def test_a_server_away_past_the_timeout_fails_once_slowly_then_at_once(postgresq
         assert time.monotonic() - started < 0.1
     finally:
         store.close()
+
+
+@pytest.mark.crawl
+def test_sigterm_mid_crawl_leaves_no_posting_processing_and_the_next_crawl_completes(sqlite_url, tmp_path):
+    log = tmp_path / "crawl.log"
+    with Replica(postings=200, seed=71, latency_ms=300) as replica:
+        process = start_crawl(replica.base_url, sqlite_url, log, settings={"CONCURRENT_REQUESTS": "8"})
+        wait_until(lambda: replica.stats()["served"]["posting"] >= 30, timeout=60)
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        returncode, output = finish(process, log)
+        assert time.monotonic() - started < 60
+        interrupted = stored_rows(sqlite_url)
+        again = start_crawl(replica.base_url, sqlite_url, tmp_path / "again.log")
+        again_returncode, again_output = finish(again, tmp_path / "again.log")
+        hits = replica.stats()["posting_hits"]
+    assert "Spider closed (shutdown)" in output, output[-3000:]
+    assert [n for n, row in interrupted.items() if row["status"] == "processing"] == []
+    assert again_returncode == 0, again_output[-3000:]
+    stored = stored_rows(sqlite_url)
+    assert (len(stored), {row["status"] for row in stored.values()}) == (200, {"processed"})
+    assert {row["processing_attempts"] for row in stored.values()} == {1}
+    assert max(hits.values()) <= 2

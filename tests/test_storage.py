@@ -238,3 +238,15 @@ def test_host_strategies_are_upserted_with_their_reason(store):
         ("unjobs.org", "blocked", "Cloudflare kept challenging unjobs.org"),
     ]
     assert store.summary()["cloudflare_hosts"] == list(strategies.values())
+
+
+def test_postings_started_and_not_finished_are_released_without_counting_the_attempt(store):
+    for number in ("1", "2", "3"):
+        store.upsert_listing({"post_number": number, "source_url": f"https://unjobs.org/vacancies/{number}"})
+        store.mark_processing(number, f"https://unjobs.org/vacancies/{number}")
+    store.save_posting({"post_number": "1", "source_url": "https://unjobs.org/vacancies/1", "post_name": "A"})
+    store.schedule_retry("2", "HTTP 503", datetime.now(UTC))
+    assert store.release_in_flight() == 1
+    assert (store.get("3")["status"], store.get("3")["processing_attempts"]) == ("pending", 0)
+    assert (store.get("1")["status"], store.get("2")["status"]) == ("processed", "pending")
+    assert store.release_in_flight() == 0

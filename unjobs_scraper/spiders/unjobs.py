@@ -352,6 +352,12 @@ class UnjobsSpider(Spider):
             yield from self._walk_ended(walk)
 
     def closed(self, reason: str) -> None:
-        """Postings whose closing date passed while the crawl ran are ``closed`` too."""
-        if hasattr(self, "store") and not self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
-            self.store.close_expired(datetime.now(UTC).date())
+        """What this crawl started and did not finish (stopped by a signal, say) is ``pending``
+        again, its attempt not counted; postings whose closing date passed are ``closed``."""
+        if not hasattr(self, "store") or self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
+            return  # without a database, what is unfinished waits for PROCESSING_LEASE
+        released = self.store.release_in_flight()
+        if released:
+            self.logger.info("Crawl stopped (%s): %d postings not finished are pending again", reason, released)
+            self.crawler.stats.set_value("unjobs/postings/released", released)
+        self.store.close_expired(datetime.now(UTC).date())

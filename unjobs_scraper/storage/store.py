@@ -58,6 +58,8 @@ class Store:
         self.error_max_chars = error_max_chars
         self._upsert_listing = self._build_upsert_listing()
         self._save_posting = self._build_save_posting()
+        self.in_flight: set[str] = set()
+        """Postings this process marked ``processing`` and has not finished: ``release_in_flight``."""
 
     # -- schema -------------------------------------------------------------------------
 
@@ -170,6 +172,7 @@ class Store:
 
     def mark_processing(self, post_number: str, source_url: str) -> None:
         """Its download starts: one more attempt, stamped now."""
+        self.in_flight.add(post_number)
         self.dialect.execute(
             f"""
             INSERT INTO {TABLE} (post_number, source_url, status, processing_attempts,
@@ -187,6 +190,7 @@ class Store:
     def save_posting(self, posting: Mapping[str, Any]) -> None:
         """A parsed posting: every field stored, ``processed``, the last error cleared."""
         self.dialect.execute(self._save_posting, self._params(posting, POSTING_COLUMNS))
+        self.in_flight.discard(posting["post_number"])
 
     def record_failure(self, post_number: str, source_url: str, status: str, error: str) -> None:
         """A posting that ended ``failed`` or ``skipped``, with the reason kept readable."""
@@ -212,6 +216,7 @@ class Store:
                 }
             ),
         )
+        self.in_flight.discard(post_number)
         if status == "skipped":  # the site answered 404/410: the posting is gone
             self.set_lifecycle([post_number], "withdrawn")
 
@@ -230,6 +235,24 @@ class Store:
                 {"post_number": post_number, "error": self.truncate_error(error), "due_at": due_at}
             ),
         )
+        self.in_flight.discard(post_number)
+
+    def release_in_flight(self) -> int:
+        """A crawl that stops early (a signal, an outage) gives back what it started and did not
+        finish: ``pending`` again, the interrupted attempt not counted. Returns how many."""
+        numbers = sorted(self.in_flight)
+        if not numbers:
+            return 0
+        where, params = self._in("post_number", numbers)
+        rows = self.dialect.execute(
+            f"UPDATE {TABLE} SET status = 'pending', processing_attempts = CASE WHEN processing_attempts > 0"
+            " THEN processing_attempts - 1 ELSE 0 END,"
+            f" next_attempt_at = NULL, updated_at = %(now)s WHERE {where} AND status = 'processing'"
+            " RETURNING post_number",
+            {**params, "now": utc_now()},
+        )
+        self.in_flight.clear()
+        return len(rows)
 
     def recoverable(
         self, processing_lease_seconds: float, limit: int = 10_000
