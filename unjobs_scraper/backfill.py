@@ -128,11 +128,13 @@ class Backfill:
             if row["kind"] == family and (walk := self._walk(ListingAddress(url, family), row)) is not None
         ]
 
-    def _walk(self, listing: ListingAddress, row: dict | None) -> Walk | None:
+    def _walk(self, listing: ListingAddress, row: dict | None, sweep: bool = False) -> Walk | None:
+        """A walk not yet in this backfill: to its end when full or never walked, unless a sweep."""
         if listing.url in self.walks:
             return None
         never_walked = row is None or row["last_walked_at"] is None
-        walk = Walk(listing, full=self.full or never_walked, known_pages=(row or {}).get("pages_seen", 0))
+        full = not sweep and (self.full or never_walked)
+        walk = Walk(listing, full, sweep, known_pages=(row or {}).get("pages_seen", 0))
         self.walks[listing.url] = walk
         self.stats.inc_value(f"{STATS_PREFIX}{listing.kind}/listings")
         return walk
@@ -155,12 +157,12 @@ class Backfill:
         if self.swept or not self.running:
             return []
         self.swept = True
-        walks = []
-        for url, row in self.store.listings().items():
-            if row["kind"] in FAMILIES and row["kind"] not in self.active_families and url not in self.walks:
-                walk = self.walks[url] = Walk(ListingAddress(url, row["kind"]), full=False, sweep=True)
-                self.stats.inc_value(f"{STATS_PREFIX}{row['kind']}/listings")
-                walks.append(walk)
+        walks = [
+            walk
+            for url, row in self.store.listings().items()
+            if row["kind"] in FAMILIES and row["kind"] not in self.active_families
+            and (walk := self._walk(ListingAddress(url, row["kind"]), row, sweep=True)) is not None
+        ]
         if walks:
             logger.info("Backfill: sweeping %d listings of the other families for unseen organizations", len(walks))
         return walks
@@ -197,13 +199,22 @@ class Backfill:
 
     def main_listing_was_complete(self) -> None:
         """A first crawl whose main listing ended before the cap: it saw every posting listed."""
-        now = datetime.now(UTC).isoformat()
-        record = {
-            "reason": FIRST_CRAWL, "full": True, "started_at": now, "finished_at": now, "seconds": 0,
-            "listings_walked": 0, "complete": True, "covered": True, "withdrawn": 0, "last_full_finished_at": now,
-        }
-        self.store.set_state(BACKFILL_STATE, json.dumps(record))
+        now = datetime.now(UTC)
+        self._record(FIRST_CRAWL, True, now, 0.0, listings_walked=0, complete=True, covered=True, withdrawn=0)
         self.finished = True
+
+    def _record(self, reason: str, full: bool, started_at: datetime, seconds: float, **outcome) -> None:
+        """The backfill in ``crawl_state``, keeping when the last full one finished."""
+        previous = self.store.get_state(BACKFILL_STATE)
+        record = json.loads(previous.value) if previous else {}
+        now = datetime.now(UTC).isoformat()
+        record.update(
+            reason=reason, full=full, started_at=started_at.isoformat(), finished_at=now,
+            seconds=round(seconds, 1), **outcome,
+        )
+        if full and outcome["complete"]:
+            record["last_full_finished_at"] = now
+        self.store.set_state(BACKFILL_STATE, json.dumps(record))
 
     def finish(self) -> None:
         """Every walk ended: record the backfill; after a full one, withdraw what no listing showed."""
@@ -213,17 +224,10 @@ class Backfill:
             walk.hit_cap for walk in self.walks.values() if walk.full and walk.listing.kind == self.active_families[-1]
         )
         withdrawn = self.store.withdraw_unlisted(self.started_at) if self.full and covered else 0
-        previous = self.store.get_state(BACKFILL_STATE)
-        record = json.loads(previous.value) if previous else {}
-        now = datetime.now(UTC).isoformat()
-        record.update(
-            reason=self.reason, full=self.full, started_at=self.started_at.isoformat(), finished_at=now,
-            seconds=round(seconds, 1), listings_walked=len(self.walks), complete=complete, covered=covered,
-            withdrawn=withdrawn,
+        self._record(
+            self.reason, self.full, self.started_at, seconds,
+            listings_walked=len(self.walks), complete=complete, covered=covered, withdrawn=withdrawn,
         )
-        if self.full and complete:
-            record["last_full_finished_at"] = now
-        self.store.set_state(BACKFILL_STATE, json.dumps(record))
         self.stats.set_value(STATS_PREFIX + "withdrawn", withdrawn)
         logger.info(
             "Backfill done in %.0f s: %d listings walked%s, %d postings withdrawn",

@@ -50,10 +50,6 @@ class Clearance:
         identity = {name: value for name, value in headers.items() if name.lower() in IDENTITY_HEADERS}
         return cls(kept, identity, browser_version)
 
-    @property
-    def user_agent(self) -> str:
-        return next((v for k, v in self.headers.items() if k.lower() == "user-agent"), "")
-
     def apply(self, request, cookies_enabled: bool, identity: bool = False) -> None:
         """Cookies through ``Request.cookies`` into the jar (unless cookies are off: then the header).
 
@@ -97,6 +93,7 @@ class Host:
     last_challenge: bytes = b""
     """The interstitial last served, answered in place of requests once the host is blocked."""
     fetch_slots: asyncio.Semaphore | None = None
+    """In-page fetches at once, made by the handler (``BROWSER_FETCH_CONCURRENCY``)."""
 
     def handoff(self, secure: bool, impersonation: bool) -> Strategy:
         """The strategy after a solve: the cheapest that can carry this clearance, at least ``floor``.

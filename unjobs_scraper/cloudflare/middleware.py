@@ -258,8 +258,6 @@ class CloudflareMiddleware:
         host.accepted = False
         self.stats.inc_value("cloudflare/switches")
         self.stats.set_value(STRATEGY_STAT + host.name, strategy.value)
-        if strategy is Strategy.IN_BROWSER:
-            host.fetch_slots = None  # made by the handler, sized by BROWSER_FETCH_CONCURRENCY
 
     def _settled(self, host: Host) -> None:
         """In the stats and the database, so that the next crawl starts with what worked."""
@@ -299,7 +297,6 @@ class CloudflareMiddleware:
         strategy = max(host.handoff(secure, self.impersonation), host.strategy, key=lambda s: s.rank)
         if strategy is not host.strategy:
             self._switch(host, strategy, "after a solve")
-        self.stats.set_value(STRATEGY_STAT + host.name, host.strategy.value)
         return True
 
     async def _solve(self, url: str) -> tuple[Clearance, object] | None:

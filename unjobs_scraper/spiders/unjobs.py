@@ -216,7 +216,7 @@ class UnjobsSpider(Spider):
             )
             self.crawler.stats.inc_value("unjobs/listings/rejected")
         states = self.store.listing_states(listing.post_number for listing in page.listings)
-        self.store.mark_listed([number for number in states])
+        self.store.mark_listed(list(states))
         self.crawler.stats.inc_value("unjobs/listings/seen", len(page.listings))
         all_unchanged = all(
             listing.post_number in states

@@ -153,11 +153,10 @@ class Store:
         numbers = list(post_numbers)
         if not numbers:
             return {}
-        placeholders = ", ".join(f"%(p{i})s" for i in range(len(numbers)))
+        where, params = self._in("post_number", numbers)
         rows = self.dialect.execute(
-            f"SELECT post_number, status, listing_updated_at, next_attempt_at FROM {TABLE}"
-            f" WHERE post_number IN ({placeholders})",
-            {f"p{i}": number for i, number in enumerate(numbers)},
+            f"SELECT post_number, status, listing_updated_at, next_attempt_at FROM {TABLE} WHERE {where}",
+            params,
         )
         return {
             row["post_number"]: ListingState(
@@ -287,9 +286,9 @@ class Store:
         conditions, params = [], {}
         for name, values in (("status", statuses), ("post_number", post_numbers)):
             if values:
-                keys = [f"{name}{i}" for i in range(len(values))]
-                conditions.append(f"{name} IN ({', '.join(f'%({key})s' for key in keys)})")
-                params.update(zip(keys, values, strict=False))
+                condition, values_by_key = self._in(name, list(values))
+                conditions.append(condition)
+                params.update(values_by_key)
         where = " AND ".join(conditions)
         with self.dialect.transaction():
             matched = [
@@ -325,10 +324,6 @@ class Store:
         return CrawlState(**rows[0]) if rows else None
 
     # -- coverage: listings and lifecycles ----------------------------------------------------
-
-    def _in(self, name: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
-        keys = [f"{name}{i}" for i in range(len(values))]
-        return f"{name} IN ({', '.join(f'%({key})s' for key in keys)})", dict(zip(keys, values, strict=True))
 
     def set_lifecycle(self, post_numbers: Sequence[str], lifecycle: str, only_from: str | None = None) -> None:
         """Postings' lifecycle (``open``, ``closed``, ``withdrawn``), stamped when it changes.
@@ -502,6 +497,12 @@ class Store:
         if len(error) <= self.error_max_chars:
             return error
         return error[: self.error_max_chars - 1] + "…"
+
+    @staticmethod
+    def _in(column: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        """``column IN (...)`` with one named parameter per value, and those parameters."""
+        keys = [f"{column}{i}" for i in range(len(values))]
+        return f"{column} IN ({', '.join(f'%({key})s' for key in keys)})", dict(zip(keys, values, strict=True))
 
     @staticmethod
     def _params(values: Mapping[str, Any], columns: Iterable[str] | None = None) -> dict[str, Any]:
