@@ -38,6 +38,7 @@ from unjobs_scraper.cloudflare import challenge_error, is_challenge, launch
 from unjobs_scraper.cloudflare.handler import unannounced_user_agent
 from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE
 from unjobs_scraper.config import ConfigError
+from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MARK = "UNJOBS_TEST_BROWSER_MARK"
@@ -493,7 +494,8 @@ def test_render_never_leaves_challenges_to_the_retry_rules_without_a_browser(sql
         settings = {**FAST_FAILURE, "PLAYWRIGHT_RENDER": "never"}
         result = run_crawl(replica.base_url, sqlite_url, settings=settings, timeout=120)
         challenge = replica.stats()["challenge"]
-    assert_finished(result)
+    assert result.returncode == MONITORS_FAILED_EXIT_CODE, result.log[-3000:]  # every posting failed
+    assert result.log.strip().splitlines()[-1] == "unjobs-scraper: monitors failed: failed_postings_ratio (see the log)"
     stored = stored_rows(sqlite_url)
     assert {(r["status"], r["processing_attempts"]) for r in stored.values()} == {("failed", 2)}
     assert [r["processing_error"] for r in stored.values() if "Cloudflare challenge" not in r["processing_error"]] == []

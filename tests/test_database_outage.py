@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -20,57 +16,11 @@ import pytest
 from tests.crawling import start_crawl
 from tests.databases import POSTGRES_URL, stored_rows
 from tests.replica import Replica
+from tests.services import cluster, finish, postgres_left_running, wait_until
 from unjobs_scraper.commands.crawl import DATABASE_UNAVAILABLE_EXIT_CODE
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_store
 from unjobs_scraper.storage.postgres import DatabaseUnavailable
-
-CRAWL_TIMEOUT_SECONDS = 180
-
-
-def cluster(action: str) -> None:
-    version = sorted(path.name for path in Path("/etc/postgresql").iterdir())[-1]
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
-        check=action != "start", capture_output=True, timeout=90,
-    )
-
-
-def wait_for_postgres(timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            psycopg.connect(POSTGRES_URL, connect_timeout=2).close()
-            return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-@contextmanager
-def postgres_left_running() -> Iterator[None]:
-    try:
-        yield
-    finally:
-        cluster("start")
-        wait_for_postgres()
-
-
-def wait_until(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
-def finish(process, log: Path) -> tuple[int, str]:
-    try:
-        process.wait(timeout=CRAWL_TIMEOUT_SECONDS)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    return process.returncode, log.read_text()
 
 
 @pytest.mark.crawl
@@ -97,9 +47,9 @@ def test_an_outage_longer_than_the_timeout_stops_the_crawl_naming_the_database(p
             wait_until(lambda: replica.stats()["served"]["posting"] >= 40, timeout=60)
             cluster("stop")
             returncode, output = finish(process, log)
-        # The next crawl takes back what the first left (past a short lease: the first crawl is gone)
-        # and completes every posting, none failed.
-        again = start_crawl(replica.base_url, postgresql_url, again_log, settings={"PROCESSING_LEASE": "5"})
+        # The next crawl takes back what the first left (at once, with the default lease: the first
+        # crawl's process is gone) and completes every posting, none failed.
+        again = start_crawl(replica.base_url, postgresql_url, again_log)
         again_returncode, again_output = finish(again, again_log)
     assert returncode == DATABASE_UNAVAILABLE_EXIT_CODE, output[-3000:]
     last_line = output.strip().splitlines()[-1]

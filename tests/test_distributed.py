@@ -15,6 +15,7 @@ import redis
 from tests.crawling import PROJECT_ROOT, crawl_environment, run_crawl, run_scrapy, start_crawl
 from tests.databases import stored_rows
 from tests.replica import Replica
+from tests.services import free_port
 
 pytestmark = pytest.mark.crawl
 
@@ -192,14 +193,6 @@ def test_seed_without_redis_says_so(sqlite_url):
     assert result.stderr.strip() == (
         "unjobs-scraper: REDIS_URL is not set: scrapy seed feeds the shared queue of Redis workers"
     )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def scrapyd_call(port: int, endpoint: str, data: dict | None = None) -> dict:

@@ -18,7 +18,7 @@ from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE, MonitorsExtension
 from unjobs_scraper.validation import ItemValidationPipeline
 
 HEALTHY = {
-    "finish_reason": "finished", "unjobs/listings/seen": 50,
+    "finish_reason": "finished", "unjobs/index/parsed": 2, "unjobs/listings/seen": 50,
     "unjobs/postings/processed": 45, "unjobs/postings/failed": 3, "unjobs/postings/skipped": 2,
 }
 FAULTY_REPLICA = {"postings": 40, "seed": 6, "fault_rate": 0.6, "stall_seconds": 0.5}
@@ -56,7 +56,7 @@ def test_a_healthy_crawl_passes_every_monitor():
 @pytest.mark.parametrize(
     ("stats", "settings", "failing"),
     [
-        ({"finish_reason": "shutdown"}, {}, "finish_reason"),
+        ({"finish_reason": "shutdown"}, {"MONITOR_EXPECTED_FINISH_REASONS": "finished"}, "finish_reason"),
         ({"finish_reason": "closespider_timeout"}, {"MONITOR_EXPECTED_FINISH_REASONS": "finished,shutdown"}, "finish_reason"),
         ({"log_count/ERROR": 1}, {}, "error_count"),
         ({"unjobs/postings/failed": 6}, {}, "failed_postings_ratio"),

@@ -180,6 +180,7 @@ def test_scheduled_retry_is_pending_with_its_due_time_and_error(store):
 
 
 def test_recoverable_finds_due_pending_and_stale_processing(store):
+    store.register_worker()  # alive: its postings wait for the lease
     store.upsert_listing(listing("1"))
     store.upsert_listing(listing("2"))
     store.mark_processing("2", "https://unjobs.org/vacancies/2")

@@ -52,6 +52,10 @@ class Walk:
     known_pages: int = 0
     """Pages the last walk saw: with ``full``, requested at once instead of one after another."""
     outstanding: set[int] = field(default_factory=set)
+    """Pages requested at once with the others (``known_pages``) and not read yet in this process."""
+    chain_open: bool = False
+    """The page that follows the "Next" link on is requested and not read yet. Of a walk taken on
+    from another worker, assumed: only the process that reads the walk's last page ends it."""
     pages_seen: int = 0
     postings_found: int = 0
     hit_cap: bool = False
@@ -59,9 +63,16 @@ class Walk:
     gone: bool = False
     """The site no longer serves the listing (404/410 on its first page)."""
 
+    def page_read(self, number: int, follows_next: bool) -> None:
+        """A page of the walk was read (or failed): the chain's, or one requested with the others."""
+        if follows_next:
+            self.chain_open = False
+        else:
+            self.outstanding.discard(number)
+
     @property
     def ended(self) -> bool:
-        return not self.outstanding
+        return not self.outstanding and not self.chain_open
 
 
 class Backfill:
@@ -171,7 +182,7 @@ class Backfill:
         """The walk a page belongs to; one this process did not start (another worker's) is taken on."""
         walk = self.walks.get(listing.url)
         if walk is None:
-            walk = self.walks[listing.url] = Walk(listing, full)
+            walk = self.walks[listing.url] = Walk(listing, full, chain_open=True)
         return walk
 
     def walk_ended(self, walk: Walk) -> list[Walk]:

@@ -201,6 +201,7 @@ class Config:
     worker_idle_timeout: float
     backfill_every: float
     database_outage_timeout: float
+    redis_outage_timeout: float
     retry_times: int
     chromium_path: str | None
     playwright_render: str
@@ -240,6 +241,7 @@ class Config:
             worker_idle_timeout=_seconds(settings, "WORKER_IDLE_TIMEOUT"),
             backfill_every=_seconds(settings, "BACKFILL_EVERY"),
             database_outage_timeout=_seconds(settings, "DATABASE_OUTAGE_TIMEOUT"),
+            redis_outage_timeout=_seconds(settings, "REDIS_OUTAGE_TIMEOUT"),
             retry_times=settings.getint("RETRY_TIMES"),
             chromium_path=_setting(settings, "CHROMIUM_PATH") or None,
             playwright_render=_choice(settings, "PLAYWRIGHT_RENDER", RENDER_MODES),

@@ -4,8 +4,8 @@ At spider close, ``CrawlHealth`` checks the finish reason, the error count, the 
 postings that failed, that listing pages showed any posting at all, and the item validation errors
 counted by ``validation.ItemValidationPipeline``. Thresholds are the ``MONITOR_*`` settings. Each
 result is logged (``[Spidermon] Crawl health/failed postings ratio... FAIL``) and kept in the stats
-under ``unjobs/monitors/``; with ``MONITORS_FAIL_EXIT=1`` the crawl command exits with
-``MONITORS_FAILED_EXIT_CODE`` when one failed.
+under ``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE`` when one
+failed (unless ``MONITORS_FAIL_EXIT=0``).
 """
 
 from __future__ import annotations
@@ -67,6 +67,10 @@ class CrawlHealth(Monitor):
 
     @monitors.name("postings discovered")
     def test_discovered(self):
+        """Judged on the index pages this process read: a resumed crawl, or a worker whose
+        partners read every index page, read none, and a site that answered none is exit code 8."""
+        if not self.data.stats.get("unjobs/index/parsed"):
+            return
         seen, minimum = self.data.stats.get("unjobs/listings/seen", 0), self.config.monitor_min_listings
         self.assertGreaterEqual(
             seen, minimum, f"listing pages showed {seen} postings, MONITOR_MIN_LISTINGS={minimum}"

@@ -8,6 +8,7 @@ and whenever it goes idle, and queues what it returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -15,11 +16,13 @@ from unjobs_scraper.config import Config
 from unjobs_scraper.storage import Recoverable, Store
 
 WALK_COMPLETE = "complete"
+WALK_STATE_PREFIX = "index_walk:"
+_PAGE_REACHED = re.compile(r"running: page (\d+)")
 
 
 def walk_state_name(walk: str) -> str:
     """``crawl_state`` name of the walk of one listing (named by its first page)."""
-    return f"index_walk:{walk}"
+    return WALK_STATE_PREFIX + walk
 
 
 class Recovery:
@@ -47,6 +50,21 @@ class Recovery:
                 continue
             self.stats.inc_value(f"unjobs/recovered/{row.status}")
             yield row
+
+    def forget(self) -> None:
+        """The queue was lost (Redis came back empty): what was recovered into it is owed again."""
+        self._recovered.clear()
+        self._walks_recovered.clear()
+
+    def unfinished_walks(self) -> list[tuple[str, int]]:
+        """Walks that did not reach their end: each listing's URL and the page to go on from (the
+        one after the last page read, whose request a lost queue took with it)."""
+        return [
+            (name.removeprefix(WALK_STATE_PREFIX), int(reached[1]) + 1 if reached else 1)
+            for name, state in self.store.states(WALK_STATE_PREFIX).items()
+            if state.value != WALK_COMPLETE
+            for reached in [_PAGE_REACHED.fullmatch(state.value)]
+        ]
 
     def walk_was_complete(self, walk: str) -> bool:
         """Did the last walk of this listing reach its end? If not, walk every page this time."""

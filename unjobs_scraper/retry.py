@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
+import psycopg
+import redis
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
@@ -40,6 +42,25 @@ def describe_exception(error: BaseException) -> str:
 
 
 GONE_STATUSES = frozenset({404, 410})
+_BROWSER_GONE = re.compile(
+    r"Target page, context or browser has been closed|Browser has been closed|browser has disconnected"
+    r"|Target crashed|Browser closed",
+    re.IGNORECASE,
+)
+
+
+def own_service_fault(failure) -> str | None:
+    """Why a request failed because of one of our own services (the database, Redis, the browser
+    crashing or closing), not because of the posting; None when the posting or the site is why.
+
+    A posting is never marked ``failed`` (nor dead-lettered) for such a fault.
+    """
+    error = failure.value
+    if isinstance(error, (psycopg.OperationalError, redis.RedisError)) or (
+        type(error).__module__.startswith("playwright") and _BROWSER_GONE.search(str(error))
+    ):
+        return describe_exception(error)
+    return None
 
 
 class RetriesExhausted(IgnoreRequest):

@@ -44,6 +44,7 @@ PROCESSING_LEASE = environment_or_default("PROCESSING_LEASE")
 WORKER_IDLE_TIMEOUT = environment_or_default("WORKER_IDLE_TIMEOUT")
 BACKFILL_EVERY = environment_or_default("BACKFILL_EVERY")
 DATABASE_OUTAGE_TIMEOUT = environment_or_default("DATABASE_OUTAGE_TIMEOUT")
+REDIS_OUTAGE_TIMEOUT = environment_or_default("REDIS_OUTAGE_TIMEOUT")
 # A posting page is a few tens of KB; anything this large is broken, not worth storing.
 DOWNLOAD_MAXSIZE = 2 * 1024 * 1024
 SCHEDULER = "unjobs_scraper.scheduler.BackoffScheduler"
@@ -57,6 +58,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "unjobs_scraper.progress.Progress": 500,
     "unjobs_scraper.monitors.MonitorsExtension": 510,
+    "unjobs_scraper.leases.WorkerLease": 520,
     "unjobs_scraper.extensions.StatsFile": 900,  # after the monitors: their results are in the file
 }
 STATS_FILE = environment_or_default("STATS_FILE")

@@ -4,9 +4,11 @@
   1 to 5 downloads, then the page;
 - ``failing``: a transient fault on every download;
 - ``gone``: 404 or 410 for ever;
-- ``bad``: a malformed page for ever: no title, truncated HTML, binary garbage, or a 3 MB page.
+- ``bad``: a malformed page for ever: no title, truncated HTML, binary garbage, a 3 MB page, or
+  the site's "vacancy cannot be displayed" page (its generic ``<title>``, nothing else).
 
-Only posting pages fail; index pages stay healthy so that every posting is discovered.
+Only posting pages fail, so that every posting is discovered, unless a test breaks a page
+(``break_page``).
 ``heal()`` stops all faults, like a site that recovered.
 """
 
@@ -24,7 +26,11 @@ from tests.replica.site import Site
 
 TRANSIENT_FAULTS = ("500", "503", "429", "drop", "stall")
 GONE_FAULTS = ("404", "410")
-BAD_PAGES = ("no_title", "truncated", "garbage", "huge")
+BAD_PAGES = ("no_title", "truncated", "garbage", "huge", "not_a_posting")
+NOT_A_POSTING_PAGE = (
+    b"<!DOCTYPE html><html><head><title>UNjobs</title></head><body><div class='container'>"
+    b"<p>This vacancy cannot be displayed at the moment.</p></div></body></html>"
+)
 HUGE_PAGE_BYTES = 3 * 1024 * 1024
 FAILING_SHARE = 0.2
 """Of the postings with transient faults, this share never recovers."""
@@ -76,9 +82,21 @@ class Faults:
         self._lock = threading.Lock()
         self._downloads: Counter[str] = Counter()
         self._answered: Counter[str] = Counter()
+        self._forced: dict[str, Fate] = {}
+        self._broken_paths: set[str] = set()
+
+    def break_page(self, path: str) -> None:
+        """Answer 500 for ever at ``path`` (an index page, say)."""
+        self._broken_paths.add(path)
+
+    def force(self, post_number: str, fate: Fate) -> None:
+        """Give one posting this fate, whatever the seed and rates drew."""
+        self._forced[post_number] = fate
 
     def fate(self, post_number: str) -> Fate:
         """The same posting always gets the same fate for the same seed and rates."""
+        if post_number in self._forced:
+            return self._forced[post_number]
         rng = random.Random(f"{self.seed}:{post_number}")
         draw = rng.random()
         fault_rate, gone_rate, bad_rate = self.rates
@@ -97,6 +115,8 @@ class Faults:
         self.healed = True
 
     def intercept(self, request: Request, route: Route) -> Response | None:
+        if request.path in self._broken_paths:
+            return Response(500, render_not_found(request.path).encode())
         if route.kind != "posting" or route.post_number is None:
             return None
         fate = self.fate(route.post_number)
@@ -126,6 +146,8 @@ class Faults:
             return Response(200, page[: len(page) // 2])
         if fault == "garbage":
             return Response(200, random.Random(post_number).randbytes(20_000))
+        if fault == "not_a_posting":
+            return Response(200, NOT_A_POSTING_PAGE)
         if fault == "huge":
             padding = b"<!-- " + b"x" * HUGE_PAGE_BYTES + b" -->"
             return Response(200, page.replace(b"</body>", padding + b"</body>"))

@@ -11,12 +11,47 @@ from unjobs_scraper.cloudflare.launch import required_chromium
 from unjobs_scraper.cloudflare.middleware import BLOCKED_STAT
 from unjobs_scraper.config import Config
 from unjobs_scraper.distributed.connection import connect
+from unjobs_scraper.distributed.scheduler import REDIS_UNAVAILABLE_STAT
 from unjobs_scraper.items import FEED_FIELDS, Posting
-from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE
+from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE, STATS_PREFIX
+from unjobs_scraper.spiders.unjobs import INDEX_PAGES_PARSED_STAT, WALK_UNFINISHED_STAT
 from unjobs_scraper.storage import DATABASE_UNAVAILABLE_STAT, open_store
 
 CLOUDFLARE_BLOCKED_EXIT_CODE = 4
 DATABASE_UNAVAILABLE_EXIT_CODE = 5
+REDIS_UNAVAILABLE_EXIT_CODE = 6
+WALK_UNFINISHED_EXIT_CODE = 7
+NOTHING_USABLE_EXIT_CODE = 8
+
+
+def crawl_verdict(stats: dict, monitors_fail_exit: bool) -> tuple[int, str] | None:
+    """Why a crawl that ran did not do its job, as (exit code, one line), or None when it did.
+
+    The first reason wins: an outage of our own services, then the site keeping us out (Cloudflare,
+    or nothing usable at all), then a walk that stopped short, then failed monitors.
+    """
+    for stat, code in ((DATABASE_UNAVAILABLE_STAT, DATABASE_UNAVAILABLE_EXIT_CODE),
+                       (REDIS_UNAVAILABLE_STAT, REDIS_UNAVAILABLE_EXIT_CODE)):
+        if stats.get(stat):
+            return code, stats[stat]
+    blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(BLOCKED_STAT)]
+    if blocked:
+        return CLOUDFLARE_BLOCKED_EXIT_CODE, "; ".join(blocked)
+    requests = stats.get("downloader/request_count", 0)
+    usable = stats.get(INDEX_PAGES_PARSED_STAT, 0) + stats.get("unjobs/postings/processed", 0)
+    if stats.get("finish_reason") == "finished" and requests and not usable:
+        return NOTHING_USABLE_EXIT_CODE, (
+            f"the site answered nothing usable: {requests} requests, no index page or posting could be read"
+        )
+    if stats.get(WALK_UNFINISHED_STAT):
+        return WALK_UNFINISHED_EXIT_CODE, stats[WALK_UNFINISHED_STAT] + ": the next crawl walks it again"
+    if stats.get(FAILED_STAT) and monitors_fail_exit:
+        failed = sorted(
+            name.removeprefix(STATS_PREFIX) for name, status in stats.items()
+            if name.startswith(STATS_PREFIX) and status in ("FAIL", "ERROR")
+        )
+        return MONITORS_FAILED_EXIT_CODE, f"monitors failed: {', '.join(failed)} (see the log)"
+    return None
 
 
 def postings_only(feeds: dict) -> dict:
@@ -55,17 +90,11 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts) -> None:
-        """A crawl stopped by a database that stayed away, or kept out by Cloudflare, exits non-zero,
-        saying so in one line; with ``MONITORS_FAIL_EXIT=1``, so does a crawl whose monitors failed."""
+        """Exit non-zero, with one line saying why, when the crawl did not do its job."""
         super().run(args, opts)
-        stats = self.crawler.stats.get_stats()
-        if stats.get(DATABASE_UNAVAILABLE_STAT) and not self.exitcode:
-            print(f"unjobs-scraper: {stats[DATABASE_UNAVAILABLE_STAT]}", file=sys.stderr)
-            self.exitcode = DATABASE_UNAVAILABLE_EXIT_CODE
-        blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(BLOCKED_STAT)]
-        if blocked and not self.exitcode:
-            print(f"unjobs-scraper: {'; '.join(blocked)}", file=sys.stderr)
-            self.exitcode = CLOUDFLARE_BLOCKED_EXIT_CODE
-        monitors_failed = self.crawler.stats.get_value(FAILED_STAT)
-        if monitors_failed and not self.exitcode and configuration(self.settings).monitors_fail_exit:
-            self.exitcode = MONITORS_FAILED_EXIT_CODE
+        if self.exitcode:
+            return
+        verdict = crawl_verdict(self.crawler.stats.get_stats(), configuration(self.settings).monitors_fail_exit)
+        if verdict is not None:
+            self.exitcode, reason = verdict
+            print(f"unjobs-scraper: {reason}", file=sys.stderr)

@@ -75,7 +75,7 @@ class Command(StoreCommand):
         walk = listing_url(config, opts.start_url)
         keys = RedisKeys(config.redis_namespace)
         generations = Generations(server, keys)
-        dupefilter = GenerationDupeFilter(server, generations)
+        dupefilter = GenerationDupeFilter(server, keys)
         queue = PriorityQueue(server, spider, keys.queue)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -84,7 +84,6 @@ class Command(StoreCommand):
         while not stop.is_set() and (times is None or seeded < times):
             generation = generations.begin(force=True)
             request = spider.index_request(walk, backfill=SEED_ASKED if opts.backfill else SEED_DUE)
-            dupefilter.use_generation(generation)
             dupefilter.request_seen(request)
             queue.push(request)
             seeded += 1

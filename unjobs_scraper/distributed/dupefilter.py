@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 
 from scrapy.utils.python import to_unicode
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -12,39 +11,39 @@ from w3lib.url import canonicalize_url
 
 from unjobs_scraper.config import Config
 from unjobs_scraper.distributed.connection import connect
-from unjobs_scraper.distributed.generation import Generations, RedisKeys
+from unjobs_scraper.distributed.generation import RedisKeys
 
-GENERATION_CACHE_SECONDS = 1.0
+# The current generation is read in the same step as the fingerprint is added: a worker that
+# remembered an older generation would add to a set the others no longer look at, and a
+# posting it queued could be queued again by another worker's recovery.
+_SEEN = """
+local generation = redis.call('GET', KEYS[1]) or '0'
+return redis.call('SADD', ARGV[1] .. generation, ARGV[2]) == 0
+"""
 
 
 class GenerationDupeFilter(RFPDupeFilter):
-    """Filters within the current generation; follows a new one within a second.
+    """Filters within the current generation (``generation.py``).
 
     The fingerprint includes the request's attempt count (``retry_times``), so the recovery
     of a posting whose request was lost with a dead worker is not taken for a duplicate,
     while a recovered posting that is still queued is.
     """
 
-    def __init__(self, server, generations: Generations, debug: bool = False) -> None:
-        super().__init__(server, key=generations.keys.dupefilter(0), debug=debug)
-        self.generations = generations
-        self._checked_at = float("-inf")
+    def __init__(self, server, keys: RedisKeys, debug: bool = False) -> None:
+        super().__init__(server, key=keys.dupefilter(0), debug=debug)
+        self.keys = keys
+        self._seen = server.register_script(_SEEN)
 
     @classmethod
     def from_spider(cls, spider):
         config = Config.from_settings(spider.settings)
         server = connect(config.redis_url)
-        generations = Generations(server, RedisKeys(config.redis_namespace))
-        return cls(server, generations, spider.settings.getbool("DUPEFILTER_DEBUG"))
-
-    def use_generation(self, generation: int) -> None:
-        self.key = self.generations.keys.dupefilter(generation)
-        self._checked_at = time.monotonic()
+        return cls(server, RedisKeys(config.redis_namespace), spider.settings.getbool("DUPEFILTER_DEBUG"))
 
     def request_seen(self, request) -> bool:
-        if time.monotonic() - self._checked_at > GENERATION_CACHE_SECONDS:
-            self.use_generation(self.generations.current())
-        return super().request_seen(request)
+        fingerprint = self.request_fingerprint(request)
+        return bool(self._seen(keys=[self.keys.generation], args=[self.keys.dupefilter(""), fingerprint]))
 
     def request_fingerprint(self, request) -> str:
         data = {

@@ -11,19 +11,23 @@ from dataclasses import dataclass
 
 import redis
 
-START_LOCK_MS = 10_000
-"""Workers started together within this window join one walk instead of each starting one."""
+from unjobs_scraper.distributed.workers import PRUNE_DEAD_WORKERS
 
-# Atomically: start generation n+1 when forced (a seeder) or when nobody is crawling (empty
-# queue, no worker started one in the last moments); otherwise join the current one.
-_BEGIN = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local idle = redis.call('ZCARD', KEYS[2]) == 0
-if ARGV[1] == '1' or (idle and redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[2])) then
-    redis.call('DEL', ARGV[3] .. current)
-    return redis.call('INCR', KEYS[1])
+# Atomically: start generation n+1 when forced (a seeder) or when nobody is crawling (an empty
+# queue and no live worker busy); otherwise join the current one. A joining or starting worker
+# is busy from then on, so a worker started a moment later joins instead of starting another.
+_BEGIN = PRUNE_DEAD_WORKERS + """
+local generation = tonumber(redis.call('GET', KEYS[1]) or '0')
+local idle = redis.call('ZCARD', KEYS[2]) == 0 and redis.call('SCARD', KEYS[4]) == 0
+if ARGV[1] == '1' or idle then
+    redis.call('DEL', ARGV[2] .. generation)
+    generation = redis.call('INCR', KEYS[1])
 end
-return current
+if ARGV[3] ~= '' then
+    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[3])
+    redis.call('SADD', KEYS[4], ARGV[3])
+end
+return generation
 """
 
 
@@ -42,8 +46,14 @@ class RedisKeys:
         return f"{self.namespace}:generation"
 
     @property
-    def start_lock(self) -> str:
-        return f"{self.namespace}:generation:starting"
+    def workers(self) -> str:
+        """Sorted set: each live worker, scored by when its entry expires (ms)."""
+        return f"{self.namespace}:workers"
+
+    @property
+    def busy(self) -> str:
+        """Set: the workers that have requests in flight, queued or items unsaved."""
+        return f"{self.namespace}:busy"
 
     def dupefilter(self, generation: int | str) -> str:
         return f"{self.namespace}:dupefilter:{generation}"
@@ -60,11 +70,12 @@ class Generations:
     def current(self) -> int:
         return int(self.server.get(self.keys.generation) or 0)
 
-    def begin(self, force: bool = False) -> int:
-        """Start a new walk (always, when ``force``), or join the one under way."""
+    def begin(self, force: bool = False, worker: str = "", ttl_ms: int = 0) -> int:
+        """Start a new walk (always, when ``force``), or join the one under way; ``worker``, if
+        given, is registered busy in the same step."""
         return int(
             self._begin(
-                keys=[self.keys.generation, self.keys.queue, self.keys.start_lock],
-                args=["1" if force else "0", START_LOCK_MS, self.keys.dupefilter("")],
+                keys=[self.keys.generation, self.keys.queue, self.keys.workers, self.keys.busy],
+                args=["1" if force else "0", self.keys.dupefilter(""), worker, ttl_ms],
             )
         )

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
+import psycopg
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -19,13 +20,17 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from unjobs_scraper import parsing
 from unjobs_scraper.backfill import FIRST_CRAWL, GAP, Backfill, Walk
 from unjobs_scraper.config import Config
+from unjobs_scraper.distributed.scheduler import queue_lost
 from unjobs_scraper.items import Listing, PostingFailure
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
 from unjobs_scraper.middlewares import POST_NUMBER_META
-from unjobs_scraper.recovery import Recovery
-from unjobs_scraper.retry import describe_failure
+from unjobs_scraper.recovery import Recovery, walk_state_name
+from unjobs_scraper.retry import describe_failure, own_service_fault
 from unjobs_scraper.storage import DATABASE_UNAVAILABLE_STAT, ListingState, crawler_store
 
+INDEX_PAGES_PARSED_STAT = "unjobs/index/parsed"
+WALK_UNFINISHED_STAT = "unjobs/walk_unfinished"
+"""Why a crawl that ran out of work did not do its job: its index walk stopped short."""
 INDEX_PRIORITY = 0
 """Index pages before any posting: postings are negative, sooner closing dates higher."""
 SEED_DUE, SEED_ASKED = "due", "asked"
@@ -85,6 +90,7 @@ class UnjobsSpider(Spider):
         spider.start_url = listing_url(spider.config, spider.start_url_argument)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
+        crawler.signals.connect(spider.queue_lost, signal=queue_lost)
         return spider
 
     async def start(self):
@@ -147,7 +153,10 @@ class UnjobsSpider(Spider):
         """A backfill walk's pages: all it saw last time at once when walked to its end, else page 1."""
         last = max(1, walk.known_pages) if walk.full else 1
         for number in range(1, last + 1):
-            walk.outstanding.add(number)
+            if number == last:
+                walk.chain_open = True
+            else:
+                walk.outstanding.add(number)
             yield self.index_request(
                 walk.listing.url, page_url(walk.listing, number), number, walk.full, walk.listing.kind,
                 follow_next=number == last, priority=BACKFILL_PRIORITY, sweep=walk.sweep,
@@ -177,6 +186,28 @@ class UnjobsSpider(Spider):
         if time.monotonic() - self._idle_since < self.config.worker_idle_timeout:
             raise DontCloseSpider
 
+    def queue_lost(self) -> None:
+        """Redis came back without the queue: queue again what the database says is still owed,
+        postings and the walks the outage cut (each from the page after the last one read: a
+        page past a listing's end answers 404, which ends the walk)."""
+        self.recovery.forget()
+        requests = list(self.recovery_requests())
+        walks = self.recovery.unfinished_walks()
+        for walk, number in walks:
+            listing = listing_address(walk, self.config.base_url) or ListingAddress(walk, MAIN)
+            requests.append(
+                self.index_request(
+                    walk, page_url(listing, number), number, full_walk=True, kind=listing.kind,
+                    priority=INDEX_PRIORITY if listing.kind == MAIN else BACKFILL_PRIORITY,
+                )
+            )
+        self.logger.warning(
+            "The shared queue was lost: queueing %d postings and %d unfinished walks again",
+            len(requests) - len(walks), len(walks),
+        )
+        for request in requests:
+            self.crawler.engine.crawl(request)
+
     def recovery_requests(self):
         for row in self.recovery.postings():
             yield self.posting_request(
@@ -205,8 +236,9 @@ class UnjobsSpider(Spider):
         if full_walk is None:  # the walk's first page
             full_walk = not self.recovery.walk_was_complete(walk)
         self.recovery.walk_reached(walk, page_number)
+        self.crawler.stats.inc_value(INDEX_PAGES_PARSED_STAT)
         progress = self.backfill.adopt(ListingAddress(walk, kind), full_walk)
-        progress.outstanding.discard(page_number)
+        progress.page_read(page_number, follow_next)
         page = parsing.parse_listing_page(response)
         progress.pages_seen = max(progress.pages_seen, page_number)
         progress.postings_found += len(page.listings)
@@ -237,7 +269,7 @@ class UnjobsSpider(Spider):
                 "Stopping at %s: every listing on it is known and unchanged", response.url
             )
         elif page.next_url and follow_next and page_number < self.config.max_index_pages:
-            progress.outstanding.add(page_number + 1)
+            progress.chain_open = True
             yield self.index_request(
                 walk, page.next_url, page_number + 1, full_walk, kind,
                 priority=INDEX_PRIORITY if kind == MAIN else BACKFILL_PRIORITY, sweep=sweep,
@@ -327,15 +359,25 @@ class UnjobsSpider(Spider):
                 self.logger.error("Cannot read %s: %s", response.url, error)
 
     def posting_failed(self, failure):
+        """A posting that gave up is ``failed`` or ``skipped``; one that met a fault of our own
+        services is given back (``pending``, the attempt not counted) for recovery, unblamed."""
         request = failure.request
+        post_number = request.meta[POST_NUMBER_META]
+        fault = own_service_fault(failure)
+        if fault is not None:
+            self.logger.error("Posting %s not done, through no fault of its own (%s): left to recovery", post_number, fault)
+            self.crawler.stats.inc_value("unjobs/postings/own_fault")
+            if not isinstance(failure.value, psycopg.OperationalError):  # with the database away, it waits as it is
+                self.store.release([post_number])
+            return
         status, error = describe_failure(failure)
-        yield PostingFailure(request.meta[POST_NUMBER_META], request.url, status, error)
+        yield PostingFailure(post_number, request.url, status, error)
 
     def index_failed(self, failure):
         arguments = failure.request.cb_kwargs
         kind, page_number = arguments.get("kind", MAIN), arguments["page_number"]
         walk = self.backfill.adopt(ListingAddress(arguments["walk"], kind), arguments.get("full_walk"))
-        walk.outstanding.discard(page_number)
+        walk.page_read(page_number, arguments.get("follow_next", True))
         gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
         if gone and page_number > 1:
             pass  # asked for with its walk's other pages, past the end of a listing that got shorter
@@ -353,11 +395,19 @@ class UnjobsSpider(Spider):
 
     def closed(self, reason: str) -> None:
         """What this crawl started and did not finish (stopped by a signal, say) is ``pending``
-        again, its attempt not counted; postings whose closing date passed are ``closed``."""
+        again, its attempt not counted; postings whose closing date passed are ``closed``. A crawl
+        that ran out of work with its walk unfinished says so (``WALK_UNFINISHED_STAT``)."""
         if not hasattr(self, "store") or self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
-            return  # without a database, what is unfinished waits for PROCESSING_LEASE
+            return  # without a database, what is unfinished waits for its worker's lease to end
         released = self.store.release_in_flight()
         if released:
             self.logger.info("Crawl stopped (%s): %d postings not finished are pending again", reason, released)
             self.crawler.stats.set_value("unjobs/postings/released", released)
         self.store.close_expired(datetime.now(UTC).date())
+        if reason == "finished" and not self.config.only_consumes_shared_queue:
+            if not self.recovery.walk_was_complete(self.start_url):
+                state = self.store.get_state(walk_state_name(self.start_url))
+                reached = state.value if state else "not started"
+                self.crawler.stats.set_value(
+                    WALK_UNFINISHED_STAT, f"the index walk of {self.start_url} did not finish ({reached})"
+                )

@@ -15,6 +15,8 @@ TIMESTAMP_COLUMNS = frozenset(
         "last_listed_at",
         "discovered_at",
         "last_walked_at",
+        "started_at",
+        "heartbeat_at",
     }
 )
 DATE_COLUMNS = frozenset({"closing_date"})

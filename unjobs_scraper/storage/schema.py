@@ -118,6 +118,24 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
+    # Leases that are the crawler's own (README: "Faults and exit codes"): which worker holds each
+    # posting it is processing, and which workers are alive, so a dead worker's postings are taken
+    # back at once instead of after PROCESSING_LEASE.
+    (
+        6,
+        (
+            "ALTER TABLE raw_job_data ADD COLUMN processing_worker TEXT",
+            """
+            CREATE TABLE crawl_workers (
+                worker_id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                started_at {timestamp} NOT NULL,
+                heartbeat_at {timestamp} NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

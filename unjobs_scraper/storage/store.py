@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -41,6 +44,41 @@ class Recoverable(NamedTuple):
     closing_date: date | None
 
 
+WORKER_DEAD_AFTER_SECONDS = 30.0
+"""A worker that has not renewed its entry for this long is dead (it renews every 5 s)."""
+
+
+_this_process: list[Worker | None] = [None]
+
+
+class Worker(NamedTuple):
+    """One crawler process, as other workers see it in ``crawl_workers``."""
+
+    worker_id: str
+    host: str
+    pid: int
+
+    @classmethod
+    def of_this_process(cls) -> Worker:
+        """``host:pid:random``, the same for the database and the Redis registry of one crawler."""
+        if _this_process[0] is None or _this_process[0].pid != os.getpid():
+            host = socket.gethostname()
+            _this_process[0] = cls(f"{host}:{os.getpid()}:{uuid.uuid4().hex[:6]}", host, os.getpid())
+        return _this_process[0]
+
+    def may_be_alive(self) -> bool:
+        """False only when it ran on this host and its process is gone (killed outright, say)."""
+        if self.host != socket.gethostname():
+            return True
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -53,8 +91,12 @@ def _without_nul(value: Any) -> Any:
 class Store:
     """Postings and their processing status, on the dialect it is given."""
 
-    def __init__(self, dialect, error_max_chars: int = defaults.ERROR_MAX_CHARS) -> None:
+    def __init__(
+        self, dialect, error_max_chars: int = defaults.ERROR_MAX_CHARS, worker: Worker | None = None
+    ) -> None:
         self.dialect = dialect
+        self.worker = worker or Worker.of_this_process()
+        """Who holds the postings this store marks ``processing`` (``register_worker``)."""
         self.error_max_chars = error_max_chars
         self._upsert_listing = self._build_upsert_listing()
         self._save_posting = self._build_save_posting()
@@ -175,15 +217,16 @@ class Store:
         self.dialect.execute(
             f"""
             INSERT INTO {TABLE} (post_number, source_url, status, processing_attempts,
-                last_processing_attempt, created_at, updated_at)
-            VALUES (%(post_number)s, %(source_url)s, 'processing', 1, %(now)s, %(now)s, %(now)s)
+                last_processing_attempt, processing_worker, created_at, updated_at)
+            VALUES (%(post_number)s, %(source_url)s, 'processing', 1, %(now)s, %(worker)s, %(now)s, %(now)s)
             ON CONFLICT (post_number) DO UPDATE SET
                 status = 'processing',
                 processing_attempts = {TABLE}.processing_attempts + 1,
                 last_processing_attempt = excluded.last_processing_attempt,
+                processing_worker = excluded.processing_worker,
                 updated_at = excluded.updated_at
             """,
-            self._params({"post_number": post_number, "source_url": source_url}),
+            self._params({"post_number": post_number, "source_url": source_url, "worker": self.worker.worker_id}),
         )
 
     def save_posting(self, posting: Mapping[str, Any]) -> None:
@@ -239,10 +282,16 @@ class Store:
     def release_in_flight(self) -> int:
         """A crawl that stops early (a signal, an outage) gives back what it started and did not
         finish: ``pending`` again, the interrupted attempt not counted. Returns how many."""
-        numbers = sorted(self.in_flight)
-        if not numbers:
+        released = self.release(sorted(self.in_flight))
+        self.in_flight.clear()
+        return released
+
+    def release(self, post_numbers: Sequence[str]) -> int:
+        """``processing`` postings back to ``pending``, their attempt not counted: a stop, or a
+        fault of ours rather than the posting's. Returns how many."""
+        if not post_numbers:
             return 0
-        where, params = self._in("post_number", numbers)
+        where, params = self._in("post_number", list(post_numbers))
         rows = self.dialect.execute(
             f"UPDATE {TABLE} SET status = 'pending', processing_attempts = CASE WHEN processing_attempts > 0"
             " THEN processing_attempts - 1 ELSE 0 END,"
@@ -250,29 +299,66 @@ class Store:
             " RETURNING post_number",
             {**params, "now": utc_now()},
         )
-        self.in_flight.clear()
+        self.in_flight.difference_update(post_numbers)
         return len(rows)
 
     def recoverable(
         self, processing_lease_seconds: float, limit: int = 10_000
     ) -> list[Recoverable]:
-        """Postings to queue again: ``pending`` and due, or ``processing`` past their lease."""
+        """Postings to queue again: ``pending`` and due, or ``processing`` by a worker that is
+        dead (``live_workers``) or for longer than the lease."""
         now = utc_now()
+        live, params = self._in("processing_worker", sorted(self.live_workers()))
         rows = self.dialect.execute(
             f"""
             SELECT post_number, source_url, status, processing_attempts, closing_date FROM {TABLE}
             WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
-               OR (status = 'processing' AND last_processing_attempt < %(lease_cutoff)s)
+               OR (status = 'processing' AND (last_processing_attempt < %(lease_cutoff)s
+                   OR (processing_worker IS NOT NULL AND NOT ({live}))))
             ORDER BY post_number
             LIMIT %(limit)s
             """,
             {
+                **params,
                 "now": now,
                 "lease_cutoff": now - timedelta(seconds=processing_lease_seconds),
                 "limit": limit,
             },
         )
         return [Recoverable(**row) for row in rows]
+
+    # -- workers: leases that are the crawler's own ------------------------------------------------
+
+    def register_worker(self) -> None:
+        """This worker is alive (again, every ``WORKER_HEARTBEAT_SECONDS``)."""
+        self.dialect.execute(
+            """
+            INSERT INTO crawl_workers (worker_id, host, pid, started_at, heartbeat_at)
+            VALUES (%(worker_id)s, %(host)s, %(pid)s, %(now)s, %(now)s)
+            ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at
+            """,
+            self._params(self.worker._asdict()),
+        )
+
+    def unregister_worker(self) -> None:
+        self.dialect.execute("DELETE FROM crawl_workers WHERE worker_id = %(id)s", {"id": self.worker.worker_id})
+
+    def live_workers(self) -> set[str]:
+        """Workers that renewed their entry lately, less those of this host whose process is gone.
+
+        Entries of dead workers are deleted on the way: they hold nothing any more.
+        """
+        cutoff = utc_now() - timedelta(seconds=WORKER_DEAD_AFTER_SECONDS)
+        rows = self.dialect.execute("SELECT worker_id, host, pid, heartbeat_at FROM crawl_workers")
+        dead = [
+            row["worker_id"]
+            for row in rows
+            if row["heartbeat_at"] < cutoff or not Worker(row["worker_id"], row["host"], row["pid"]).may_be_alive()
+        ]
+        if dead:
+            where, params = self._in("worker_id", dead)
+            self.dialect.execute(f"DELETE FROM crawl_workers WHERE {where}", params)
+        return {row["worker_id"] for row in rows} - set(dead)
 
     def requeue(
         self, statuses: Sequence[str] = (), post_numbers: Sequence[str] = (), dry_run: bool = False
@@ -316,6 +402,14 @@ class Store:
             """,
             self._params({"name": name, "value": value}),
         )
+
+    def states(self, prefix: str) -> dict[str, CrawlState]:
+        """Every ``crawl_state`` entry whose name starts with ``prefix``."""
+        rows = self.dialect.execute(
+            "SELECT name, value, updated_at FROM crawl_state WHERE name LIKE %(pattern)s ORDER BY name",
+            {"pattern": prefix + "%"},
+        )  # LIKE's "_" matches any character: the names are checked again here
+        return {row["name"]: CrawlState(row["value"], row["updated_at"]) for row in rows if row["name"].startswith(prefix)}
 
     def get_state(self, name: str) -> CrawlState | None:
         rows = self.dialect.execute(
@@ -500,7 +594,9 @@ class Store:
 
     @staticmethod
     def _in(column: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
-        """``column IN (...)`` with one named parameter per value, and those parameters."""
+        """``column IN (...)`` with one named parameter per value, and those parameters (no value: false)."""
+        if not values:
+            return "1 = 0", {}
         keys = [f"{column}{i}" for i in range(len(values))]
         return f"{column} IN ({', '.join(f'%({key})s' for key in keys)})", dict(zip(keys, values, strict=True))
 
