@@ -49,6 +49,7 @@ bench: setup browser services
 	$(BIN)/python -m bench.dashboard
 	$(BIN)/python -m bench.distributed
 	$(BIN)/python -m bench.backfill
+	$(BIN)/python -m bench.outage
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo.sqlite3

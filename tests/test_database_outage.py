@@ -12,6 +12,7 @@ import time
 
 import psycopg
 import pytest
+from scrapy.utils.test import get_crawler
 
 from tests.crawling import start_crawl
 from tests.databases import POSTGRES_URL, stored_rows
@@ -19,6 +20,9 @@ from tests.replica import Replica
 from tests.services import cluster, finish, postgres_left_running, wait_until
 from unjobs_scraper.commands.crawl import DATABASE_UNAVAILABLE_EXIT_CODE
 from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.items import Posting
+from unjobs_scraper.pipelines import PostingStorePipeline
+from unjobs_scraper.spiders.unjobs import UnjobsSpider
 from unjobs_scraper.storage import open_store
 from unjobs_scraper.storage.postgres import DatabaseUnavailable
 
@@ -124,3 +128,19 @@ def test_sigterm_mid_crawl_leaves_no_posting_processing_and_the_next_crawl_compl
     assert (len(stored), {row["status"] for row in stored.values()}) == (200, {"processed"})
     assert {row["processing_attempts"] for row in stored.values()} == {1}
     assert max(hits.values()) <= 2
+
+
+def test_the_store_pipeline_saves_a_posting_whose_connection_broke_and_blames_nothing_on_it(postgresql_url):
+    crawler = get_crawler(UnjobsSpider, {"DATABASE_URL": postgresql_url})
+    pipeline = PostingStorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        pipeline.store.mark_processing("1758015049233", "https://unjobs.org/vacancies/1758015049233")
+        terminate_backend_of(pipeline.store.dialect)  # the server restarted under the crawl
+        pipeline.process_item(Posting("1758015049233", "https://unjobs.org/vacancies/1758015049233", "Driver"))
+        row = pipeline.store.get("1758015049233")
+        assert (row["status"], row["processing_error"], row["post_name"]) == ("processed", None, "Driver")
+        assert crawler.stats.get_value("unjobs/postings/processed") == 1
+        assert crawler.stats.get_value("unjobs/postings/failed") is None
+    finally:
+        pipeline.store.close()

@@ -164,6 +164,7 @@ def test_malformed_pages_fail_readably_and_the_crawl_goes_on(sqlite_url):
             "truncated": "truncated page: no closing </body> or </html>",
             "garbage": "binary content: not an HTML page",
             "huge": "DownloadCancelledError: Expected to receive",
+            "not_a_posting": "not a posting: no <h2>, no description (div.fp-snippet), and a <title>",
         }
         seen = set()
         for number, row in rows.items():
