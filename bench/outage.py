@@ -18,7 +18,7 @@ from tests.databases import stored_rows, temporary_postgres_schema
 from tests.replica import Replica
 from tests.services import cluster, finish, postgres_left_running, wait_for_postgres, wait_until
 
-OUTAGE_TIMEOUT = 10
+OUTAGE_TIMEOUT = 45
 OUTAGES = (2, 30, OUTAGE_TIMEOUT + 10)
 CRAWL = {"CONCURRENT_REQUESTS": "8", "CONCURRENT_REQUESTS_PER_DOMAIN": "8", "DATABASE_OUTAGE_TIMEOUT": str(OUTAGE_TIMEOUT)}
 
