@@ -551,8 +551,12 @@ def test_a_crashed_browser_is_relaunched_and_its_pages_retried(sqlite_url):
     killed: list[int] = []
     with Replica(postings=20, seed=31, challenge="js", latency_ms=20) as replica:
         with sampled(kill_the_browser_once_it_has_served_postings, interval=0.05):
-            # A page slot lost with the crashed browser costs one DOWNLOAD_TIMEOUT, then a retry.
-            always = {"PLAYWRIGHT_RENDER": "always", "DOWNLOAD_TIMEOUT": "10"}
+            # A page slot lost with the crashed browser costs one DOWNLOAD_TIMEOUT, then a retry
+            # (after a short backoff: the default would wait a minute).
+            always = {
+                "PLAYWRIGHT_RENDER": "always", "DOWNLOAD_TIMEOUT": "10",
+                "RETRY_BACKOFF_BASE": "0.2", "RETRY_BACKOFF_MAX": "1",
+            }
             result = run_crawl(replica.base_url, sqlite_url, settings=always, timeout=120)
     assert result.returncode == 0, result.log[-3000:]
     assert len(killed) == 1
