@@ -37,7 +37,7 @@ from unjobs_scraper import settings as project_settings
 from unjobs_scraper.cloudflare import challenge_error, is_challenge, launch
 from unjobs_scraper.cloudflare.handler import unannounced_user_agent
 from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE
-from unjobs_scraper.config import ConfigError
+from unjobs_scraper.config import Config, ConfigError
 from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -234,10 +234,10 @@ def test_launch_options_name_the_binary_and_keep_chromium_offline():
 def test_the_add_on_launches_chromium_path_unless_launch_options_are_given(no_browser_anywhere):
     configured = executable(no_browser_anywhere / "opt/chrome")
     settings = project_settings_with(CHROMIUM_PATH=configured)
-    launch.BrowserAddon().update_settings(settings)
+    launch.BrowserAddon(Config.from_settings(settings)).update_settings(settings)
     assert settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == configured
     explicit = project_settings_with(CHROMIUM_PATH=configured, PLAYWRIGHT_LAUNCH_OPTIONS={"headless": False})
-    launch.BrowserAddon().update_settings(explicit)
+    launch.BrowserAddon(Config.from_settings(explicit)).update_settings(explicit)
     assert explicit.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") == {"headless": False}
 
 

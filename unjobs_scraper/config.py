@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+from weakref import WeakKeyDictionary
 
 from unjobs_scraper import defaults
 
@@ -41,10 +41,14 @@ class DatabaseTarget:
         return text.replace(password, "***") if password else text
 
 
+SQLITE_DEFAULT_PATH = "unjobs.sqlite3"
+"""The embedded database when ``DATABASE_URL`` is unset: a file in the current directory."""
+
+
 def parse_database_url(url: str | None) -> DatabaseTarget:
     """``None`` or empty means the embedded SQLite file in the current directory."""
     if not url:
-        return DatabaseTarget("sqlite", defaults.SQLITE_DEFAULT_PATH)
+        return DatabaseTarget("sqlite", SQLITE_DEFAULT_PATH)
     try:
         parts = urlsplit(url)
     except ValueError as exc:
@@ -66,8 +70,10 @@ def parse_database_url(url: str | None) -> DatabaseTarget:
 
 
 def _setting(settings, name: str):
-    """The setting, or its project default when it is absent (a bare ``Settings`` in tests)."""
-    return settings.get(name, getattr(defaults, name))
+    """The setting (``settings.py`` gives every one, from the environment or ``defaults.py``),
+    or its default when the settings are not the project's (a bare ``Settings`` in tests)."""
+    value = settings.get(name)
+    return getattr(defaults, name) if value is None else value
 
 
 def _whole_number(settings, name: str, minimum: int) -> int:
@@ -260,6 +266,13 @@ class Config:
         )
 
 
-def environment_or_default(name: str):
-    """The value of environment variable ``name``, else the project default."""
-    return os.environ.get(name, getattr(defaults, name))
+_crawler_configs: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def crawler_config(crawler) -> Config:
+    """The crawl's one ``Config``, read and validated from its settings once and handed to every
+    component by its ``from_crawler`` (like ``crawler.stats``, one object per crawl)."""
+    config = _crawler_configs.get(crawler)
+    if config is None:
+        config = _crawler_configs[crawler] = Config.from_settings(crawler.settings)
+    return config

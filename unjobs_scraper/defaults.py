@@ -1,18 +1,17 @@
-"""Every default of the settings this project adds, in one place.
+"""Every default of the settings this project adds, in one place, and nothing else.
 
-Each of them can also be given as an environment variable of the same name (read by
-``settings.py``) and overridden per run with ``scrapy crawl unjobs -s NAME=value``.
+Each of them can also be given as an environment variable of the same name and overridden per
+run with ``scrapy crawl unjobs -s NAME=value``; ``config.Config.from_settings`` reads them, in
+that order (``-s``, environment, default), and validates them once per crawl.
 """
 
 UNJOBS_BASE_URL = "https://unjobs.org/"
 DATABASE_URL = None
-SQLITE_DEFAULT_PATH = "unjobs.sqlite3"
 REDIS_URL = None
 REDIS_NAMESPACE = "unjobs"
 MAX_INDEX_PAGES = 40
 LISTING_PAGE_CAP = 40
 MAX_FIELD_CHARS = 4000
-ERROR_MAX_CHARS = 2000
 STATS_FILE = None
 RETRY_BACKOFF_BASE = 60.0
 RETRY_BACKOFF_MAX = 3600.0
@@ -38,10 +37,3 @@ MONITOR_MAX_ERRORS = 0
 MONITOR_MAX_FAILED_RATIO = 0.1
 MONITOR_MIN_LISTINGS = 1
 MONITOR_MAX_VALIDATION_ERRORS = 0
-DASHBOARD_HOST = "127.0.0.1"
-DASHBOARD_PORT = 8050
-DASHBOARD_PAGE_SIZE = 50
-DASHBOARD_CHART_DAYS = 7
-DASHBOARD_RECENT_FAILURES = 10
-DASHBOARD_DEAD_LETTERS = 50
-DASHBOARD_COUNT_CAP = 1_000

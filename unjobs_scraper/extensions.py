@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import crawler_config
 
 
 class StatsFile:
@@ -20,7 +20,7 @@ class StatsFile:
 
     @classmethod
     def from_crawler(cls, crawler):
-        path = Config.from_settings(crawler.settings).stats_file
+        path = crawler_config(crawler).stats_file
         if not path:
             raise NotConfigured("STATS_FILE is not set")
         extension = cls(crawler, Path(path))

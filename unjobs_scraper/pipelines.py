@@ -5,7 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.items import Listing, Posting, PostingFailure
 from unjobs_scraper.markdown import html_to_markdown
 from unjobs_scraper.storage import crawler_store
@@ -34,7 +34,7 @@ class PostingStorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, Config.from_settings(crawler.settings))
+        return cls(crawler, crawler_config(crawler))
 
     def open_spider(self) -> None:
         self.store = crawler_store(self.crawler)

@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import crawler_config
 from unjobs_scraper.listings import FAMILIES
 from unjobs_scraper.middlewares import POST_NUMBER_META
 
@@ -120,7 +120,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = Config.from_settings(crawler.settings).progress_interval
+        interval = crawler_config(crawler).progress_interval
         if not interval:
             raise NotConfigured("PROGRESS_INTERVAL is 0")
         extension = cls(crawler, interval)

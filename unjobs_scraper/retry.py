@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from unjobs_scraper import parsing
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
 from unjobs_scraper.cloudflare.middleware import BLOCKED_META
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.middlewares import POST_NUMBER_META
 from unjobs_scraper.scheduler import NOT_BEFORE_META
 from unjobs_scraper.storage import crawler_store
@@ -119,12 +119,16 @@ def _http_reason(status: int) -> str:
 class BackoffRetryMiddleware(RetryMiddleware):
     """Replaces Scrapy's RetryMiddleware (same settings, same stats) at the same priority."""
 
+    def __init__(self, crawler, config: Config) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.config = config
+        self.rng = random.Random()
+        self.store = None
+
     @classmethod
     def from_crawler(cls, crawler):
-        middleware = super().from_crawler(crawler)
-        middleware.config = Config.from_settings(crawler.settings)
-        middleware.rng = random.Random()
-        middleware.store = None
+        middleware = cls(crawler, crawler_config(crawler))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 

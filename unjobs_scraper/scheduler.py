@@ -16,7 +16,7 @@ from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import crawler_config
 
 NOT_BEFORE_META = "not_before"
 SCRAPY_SCHEDULER = "scrapy.core.scheduler.Scheduler"
@@ -32,7 +32,7 @@ class BackoffScheduler(BaseScheduler):
 
     @classmethod
     def from_crawler(cls, crawler):
-        config = Config.from_settings(crawler.settings)
+        config = crawler_config(crawler)
         inner_path = REDIS_SCHEDULER if config.redis_url else SCRAPY_SCHEDULER
         inner = build_from_crawler(load_object(inner_path), crawler)
         return cls(crawler, inner, config.retry_max_idle_wait)

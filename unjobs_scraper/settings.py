@@ -1,25 +1,25 @@
 """Scrapy settings for unjobs-scraper.
 
-Defaults are polite to the real site. The project's own settings (see ``defaults.py``)
-are also read from environment variables of the same name; ``-s NAME=value`` wins over both.
+Defaults are polite to the real site. The project's own settings have their defaults in
+``defaults.py``; an environment variable of the same name overrides one (scrapyd, docker
+compose), and ``-s NAME=value`` wins over both. ``config.Config.from_settings`` validates them,
+once per crawl.
 """
+
+import os
 
 from scrapy.settings.default_settings import RETRY_EXCEPTIONS as SCRAPY_RETRY_EXCEPTIONS
 
-from unjobs_scraper.config import environment_or_default
+from unjobs_scraper import defaults
+
+globals().update(
+    {name: os.environ.get(name, default) for name, default in vars(defaults).items() if name.isupper()}
+)
 
 BOT_NAME = "unjobs_scraper"
 SPIDER_MODULES = ["unjobs_scraper.spiders"]
 NEWSPIDER_MODULE = "unjobs_scraper.spiders"
 COMMANDS_MODULE = "unjobs_scraper.commands"
-
-UNJOBS_BASE_URL = environment_or_default("UNJOBS_BASE_URL")
-DATABASE_URL = environment_or_default("DATABASE_URL")
-REDIS_URL = environment_or_default("REDIS_URL")
-REDIS_NAMESPACE = environment_or_default("REDIS_NAMESPACE")
-MAX_INDEX_PAGES = environment_or_default("MAX_INDEX_PAGES")
-LISTING_PAGE_CAP = environment_or_default("LISTING_PAGE_CAP")
-MAX_FIELD_CHARS = environment_or_default("MAX_FIELD_CHARS")
 
 USER_AGENT = "unjobs-scraper/0.1 (+https://github.com/unjobs-scraper; vacancy tracker)"
 ROBOTSTXT_OBEY = True
@@ -37,14 +37,6 @@ RETRY_TIMES = 5
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # Scrapy's transient network errors, plus a browser that crashed or timed out in always mode.
 RETRY_EXCEPTIONS = [*SCRAPY_RETRY_EXCEPTIONS, "playwright.async_api.Error"]
-RETRY_BACKOFF_BASE = environment_or_default("RETRY_BACKOFF_BASE")
-RETRY_BACKOFF_MAX = environment_or_default("RETRY_BACKOFF_MAX")
-RETRY_MAX_IDLE_WAIT = environment_or_default("RETRY_MAX_IDLE_WAIT")
-PROCESSING_LEASE = environment_or_default("PROCESSING_LEASE")
-WORKER_IDLE_TIMEOUT = environment_or_default("WORKER_IDLE_TIMEOUT")
-BACKFILL_EVERY = environment_or_default("BACKFILL_EVERY")
-DATABASE_OUTAGE_TIMEOUT = environment_or_default("DATABASE_OUTAGE_TIMEOUT")
-REDIS_OUTAGE_TIMEOUT = environment_or_default("REDIS_OUTAGE_TIMEOUT")
 # A posting page is a few tens of KB; anything this large is broken, not worth storing.
 DOWNLOAD_MAXSIZE = 2 * 1024 * 1024
 SCHEDULER = "unjobs_scraper.scheduler.BackoffScheduler"
@@ -61,7 +53,6 @@ EXTENSIONS = {
     "unjobs_scraper.leases.WorkerLease": 520,
     "unjobs_scraper.extensions.StatsFile": 900,  # after the monitors: their results are in the file
 }
-STATS_FILE = environment_or_default("STATS_FILE")
 ITEM_PIPELINES = {
     "unjobs_scraper.pipelines.MarkdownPipeline": 300,
     "unjobs_scraper.validation.ItemValidationPipeline": 400,
@@ -69,15 +60,8 @@ ITEM_PIPELINES = {
 }
 
 # Progress and run monitors (README: "Progress, monitors and the dashboard").
-PROGRESS_INTERVAL = environment_or_default("PROGRESS_INTERVAL")
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["unjobs_scraper.monitors.CloseMonitors"]
-MONITORS_FAIL_EXIT = environment_or_default("MONITORS_FAIL_EXIT")
-MONITOR_EXPECTED_FINISH_REASONS = environment_or_default("MONITOR_EXPECTED_FINISH_REASONS")
-MONITOR_MAX_ERRORS = environment_or_default("MONITOR_MAX_ERRORS")
-MONITOR_MAX_FAILED_RATIO = environment_or_default("MONITOR_MAX_FAILED_RATIO")
-MONITOR_MIN_LISTINGS = environment_or_default("MONITOR_MIN_LISTINGS")
-MONITOR_MAX_VALIDATION_ERRORS = environment_or_default("MONITOR_MAX_VALIDATION_ERRORS")
 
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -85,13 +69,6 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Cloudflare and the browser (README: "Cloudflare and the browser"). scrapy-playwright handles
 # http(s) but only opens Chromium for requests with meta["playwright"], which CloudflareMiddleware
 # sets for a challenge (or for every page with PLAYWRIGHT_RENDER=always).
-CHROMIUM_PATH = environment_or_default("CHROMIUM_PATH")
-PLAYWRIGHT_RENDER = environment_or_default("PLAYWRIGHT_RENDER")
-CLOUDFLARE_CHALLENGE_TIMEOUT = environment_or_default("CLOUDFLARE_CHALLENGE_TIMEOUT")
-CLOUDFLARE_IMPERSONATE = environment_or_default("CLOUDFLARE_IMPERSONATE")
-CLOUDFLARE_MAX_FAILED_SOLVES = environment_or_default("CLOUDFLARE_MAX_FAILED_SOLVES")
-BROWSER_FETCH_CONCURRENCY = environment_or_default("BROWSER_FETCH_CONCURRENCY")
-BROWSER_IGNORE_HTTPS_ERRORS = environment_or_default("BROWSER_IGNORE_HTTPS_ERRORS")
 # One handler chooses per request: browser page, in-page fetch, impersonated (curl_cffi) or plain.
 DOWNLOAD_HANDLERS = {
     "http": "unjobs_scraper.cloudflare.handler.CloudflareDownloadHandler",

@@ -28,7 +28,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from unjobs_scraper.cloudflare.browser_pages import fetch_in_page, page_usable
 from unjobs_scraper.cloudflare.hosts import Strategy
 from unjobs_scraper.cloudflare.middleware import IN_BROWSER_META, CloudflareMiddleware
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import crawler_config
 
 HEADLESS_MARK = "HeadlessChrome"
 BROWSER_PAGE = "browser-page"
@@ -59,7 +59,7 @@ class BrowserPageLost(DownloadTimeoutError):
 class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
-        config = Config.from_settings(crawler.settings)
+        config = crawler_config(crawler)
         self.ignore_https_errors = config.browser_ignore_https_errors
         self.fetch_concurrency = config.browser_fetch_concurrency
         self._impersonated: ImpersonateDownloadHandler | None = None

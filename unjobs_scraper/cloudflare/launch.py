@@ -17,7 +17,7 @@ import playwright
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
 from unjobs_scraper.cli import one_line_errors
-from unjobs_scraper.config import Config, ConfigError
+from unjobs_scraper.config import Config, ConfigError, crawler_config
 
 SYSTEM_CHROMIUM = ("/usr/bin/chromium",)
 CHROMIUM_COMMANDS = ("chromium-browser", "google-chrome")
@@ -131,8 +131,15 @@ class BrowserAddon:
     PLAYWRIGHT_LAUNCH_OPTIONS=...`` still wins (add-on priority is below the command line's).
     """
 
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler_config(crawler))
+
     def update_settings(self, settings) -> None:
-        config = Config.from_settings(settings)
+        config = self.config
         chromium = None if config.playwright_render == "never" else find_chromium(config.chromium_path)
         if chromium is not None:
             settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", chromium.launch_options(), priority="addon")

@@ -33,7 +33,7 @@ from unjobs_scraper.cloudflare.browser_pages import (
 )
 from unjobs_scraper.cloudflare.detection import challenge_error, has_challenge_marks, is_challenge
 from unjobs_scraper.cloudflare.hosts import LADDER, Clearance, Host, Strategy
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.middlewares import ATTEMPT_NOT_COUNTED_META
 from unjobs_scraper.storage import crawler_store
 
@@ -84,7 +84,7 @@ class CloudflareMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        config = Config.from_settings(crawler.settings)
+        config = crawler_config(crawler)
         if config.playwright_render == "never":
             raise NotConfigured("PLAYWRIGHT_RENDER=never: challenges are left to the retry rules")
         middleware = cls(crawler, config)

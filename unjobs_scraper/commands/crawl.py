@@ -6,10 +6,10 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from unjobs_scraper.cli import configuration, one_line_errors
+from unjobs_scraper.cli import one_line_errors
 from unjobs_scraper.cloudflare.launch import required_chromium
 from unjobs_scraper.cloudflare.middleware import BLOCKED_STAT
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.distributed.scheduler import REDIS_UNAVAILABLE_STAT
 from unjobs_scraper.items import FEED_FIELDS, Posting
@@ -94,7 +94,7 @@ class Command(ScrapyCrawlCommand):
         super().run(args, opts)
         if self.exitcode:
             return
-        verdict = crawl_verdict(self.crawler.stats.get_stats(), configuration(self.settings).monitors_fail_exit)
+        verdict = crawl_verdict(self.crawler.stats.get_stats(), crawler_config(self.crawler).monitors_fail_exit)
         if verdict is not None:
             self.exitcode, reason = verdict
             print(f"unjobs-scraper: {reason}", file=sys.stderr)

@@ -6,11 +6,13 @@ import logging
 
 from scrapy.exceptions import UsageError
 
-from unjobs_scraper import defaults
 from unjobs_scraper.cli import StoreCommand, configuration, one_line_errors
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.server import DashboardServer
 from unjobs_scraper.storage import open_store
+
+DASHBOARD_HOST = "127.0.0.1"
+DASHBOARD_PORT = 8050
 
 
 class Command(StoreCommand):
@@ -22,9 +24,9 @@ class Command(StoreCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--port", type=int, default=defaults.DASHBOARD_PORT, help="port (0: any free one)")
+        parser.add_argument("--port", type=int, default=DASHBOARD_PORT, help="port (0: any free one)")
         parser.add_argument(
-            "--host", default=defaults.DASHBOARD_HOST,
+            "--host", default=DASHBOARD_HOST,
             help="address to listen on; off loopback, requeueing needs the token printed at start",
         )
         parser.add_argument("--quiet", action="store_true", help="do not log each request")

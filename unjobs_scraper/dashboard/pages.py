@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from unjobs_scraper import defaults
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.dashboard.queries import (
     Filters,
@@ -21,13 +20,13 @@ from unjobs_scraper.storage.store import Store, utc_now
 
 @dataclass(frozen=True)
 class Limits:
-    """How much each page shows (``DASHBOARD_*`` in defaults.py)."""
+    """How much each page shows."""
 
-    page_size: int = defaults.DASHBOARD_PAGE_SIZE
-    chart_days: int = defaults.DASHBOARD_CHART_DAYS
-    recent_failures: int = defaults.DASHBOARD_RECENT_FAILURES
-    dead_letters: int = defaults.DASHBOARD_DEAD_LETTERS
-    count_cap: int = defaults.DASHBOARD_COUNT_CAP
+    page_size: int = 50
+    chart_days: int = 7
+    recent_failures: int = 10
+    dead_letters: int = 50
+    count_cap: int = 1_000
 
 
 def overview(store: Store, limits: Limits) -> dict[str, Any]:

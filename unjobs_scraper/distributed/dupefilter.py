@@ -9,7 +9,7 @@ from scrapy.utils.python import to_unicode
 from scrapy_redis.dupefilter import RFPDupeFilter
 from w3lib.url import canonicalize_url
 
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import crawler_config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.distributed.generation import RedisKeys
 
@@ -37,7 +37,7 @@ class GenerationDupeFilter(RFPDupeFilter):
 
     @classmethod
     def from_spider(cls, spider):
-        config = Config.from_settings(spider.settings)
+        config = crawler_config(spider.crawler)
         server = connect(config.redis_url)
         return cls(server, RedisKeys(config.redis_namespace), spider.settings.getbool("DUPEFILTER_DEBUG"))
 

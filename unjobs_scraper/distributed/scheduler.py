@@ -18,7 +18,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 
-from unjobs_scraper.config import Config, redact_url
+from unjobs_scraper.config import Config, crawler_config, redact_url
 from unjobs_scraper.distributed.connection import OUTAGE_ERRORS, connect, describe_redis_error
 from unjobs_scraper.distributed.generation import Generations, RedisKeys
 from unjobs_scraper.distributed.workers import (
@@ -71,7 +71,7 @@ class RedisScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler):
-        config = Config.from_settings(crawler.settings)
+        config = crawler_config(crawler)
         scheduler = cls(crawler, config, connect(config.redis_url))
         crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         return scheduler

@@ -19,7 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from unjobs_scraper import parsing
 from unjobs_scraper.backfill import FIRST_CRAWL, GAP, Backfill, Walk
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.scheduler import queue_lost
 from unjobs_scraper.items import Listing, PostingFailure
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
@@ -68,9 +68,14 @@ class UnjobsSpider(Spider):
 
     name = "unjobs"
 
-    def __init__(self, *args, start_url: str | None = None, backfill: str | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, start_url: str | None = None, backfill: str | None = None, config: Config | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.config = config
+        """The crawl's settings; None for a spider made without a crawl (``scrapy seed``'s requests)."""
         self.start_url_argument = start_url
+        self.start_url = listing_url(config, start_url) if config else None
         asked = str(backfill or "").strip().lower()
         self.backfill_asked = asked in ("1", "true", "yes", "all")
         self.backfill_every_family = asked == "all"
@@ -85,9 +90,7 @@ class UnjobsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.config = Config.from_settings(crawler.settings)
-        spider.start_url = listing_url(spider.config, spider.start_url_argument)
+        spider = super().from_crawler(crawler, *args, config=crawler_config(crawler), **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         crawler.signals.connect(spider.queue_lost, signal=queue_lost)

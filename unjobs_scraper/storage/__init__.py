@@ -7,7 +7,7 @@ from weakref import WeakKeyDictionary
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from unjobs_scraper.config import Config, ConfigError, DatabaseTarget
+from unjobs_scraper.config import ConfigError, DatabaseTarget, crawler_config
 from unjobs_scraper.storage.store import ListingState, Recoverable, Store
 
 __all__ = ["ListingState", "Recoverable", "Store", "crawler_store", "open_store"]
@@ -45,7 +45,7 @@ def crawler_store(crawler) -> Store:
     """
     store = _crawler_stores.get(crawler)
     if store is None:
-        config = Config.from_settings(crawler.settings)
+        config = crawler_config(crawler)
         store = _crawler_stores[crawler] = open_store(config.database, config.database_outage_timeout)
         store.dialect.on_unavailable = lambda error: database_unavailable(crawler, error)
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from unjobs_scraper import defaults
 from unjobs_scraper.storage import schema
 from unjobs_scraper.storage.columns import LISTING_COLUMNS, POSTING_COLUMNS
 
@@ -44,6 +43,8 @@ class Recoverable(NamedTuple):
     closing_date: date | None
 
 
+ERROR_MAX_CHARS = 2000
+"""A ``processing_error`` is cut to this length: enough for any message, bounded for the table."""
 WORKER_DEAD_AFTER_SECONDS = 30.0
 """A worker that has not renewed its entry for this long is dead (it renews every 5 s)."""
 
@@ -92,7 +93,7 @@ class Store:
     """Postings and their processing status, on the dialect it is given."""
 
     def __init__(
-        self, dialect, error_max_chars: int = defaults.ERROR_MAX_CHARS, worker: Worker | None = None
+        self, dialect, error_max_chars: int = ERROR_MAX_CHARS, worker: Worker | None = None
     ) -> None:
         self.dialect = dialect
         self.worker = worker or Worker.of_this_process()
