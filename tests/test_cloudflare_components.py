@@ -20,18 +20,12 @@ from scrapy.utils.test import get_crawler
 from tests.test_config import config_with
 from unjobs_scraper.cloudflare.handler import BROWSER_PAGE, client_for, unannounced_user_agent
 from unjobs_scraper.cloudflare.hosts import Clearance, Host, Strategy
-from unjobs_scraper.cloudflare.middleware import (
-    BLOCKED_META,
-    BLOCKED_STAT,
-    IN_BROWSER_META,
-    REISSUE_META,
-    STRATEGY_STAT,
-    CloudflareMiddleware,
-    impersonation_target,
-)
+from unjobs_scraper.cloudflare.middleware import CloudflareMiddleware, impersonation_target
 from unjobs_scraper.config import ConfigError
+from unjobs_scraper.meta import ATTEMPT_NOT_COUNTED_META, BLOCKED_META, IN_BROWSER_META
 from unjobs_scraper.retry import BackoffRetryMiddleware, RetriesExhausted
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
+from unjobs_scraper.stats import CLOUDFLARE_BLOCKED_STAT, CLOUDFLARE_STRATEGY_STAT
 from unjobs_scraper.storage import crawler_store
 
 HTTPS_URL = "https://unjobs.org/vacancies/1758015049233"
@@ -135,7 +129,7 @@ def test_before_any_challenge_requests_go_plain_and_carry_nothing(crawler):
     request = sent_through(middleware, Request(HTTPS_URL))
     assert client_for(request) == "plain"
     assert (request.cookies, request.headers.get("User-Agent")) == ({}, None)
-    assert crawler.stats.get_value(STRATEGY_STAT + "unjobs.org") == "plain"
+    assert crawler.stats.get_value(CLOUDFLARE_STRATEGY_STAT + "unjobs.org") == "plain"
 
 
 def test_impersonated_requests_say_what_the_solving_browser_said(crawler):
@@ -187,9 +181,9 @@ def test_a_challenge_over_https_is_solved_once_and_resent_impersonated(crawler):
     answer = respond(middleware, request, challenge(request))
     assert answer.status == 200
     resent = crawler.engine.sent[0]
-    assert (client_for(resent), resent.meta[REISSUE_META], resent.meta["dont_retry"]) == ("impersonated", True, True)
+    assert (client_for(resent), resent.meta[ATTEMPT_NOT_COUNTED_META], resent.meta["dont_retry"]) == ("impersonated", True, True)
     assert (middleware.solves, crawler.stats.get_value("cloudflare/challenges")) == (1, 1)
-    assert crawler.stats.get_value(STRATEGY_STAT + "unjobs.org") == "impersonated"
+    assert crawler.stats.get_value(CLOUDFLARE_STRATEGY_STAT + "unjobs.org") == "impersonated"
 
 
 def test_over_http_the_clearance_is_handed_to_plain_requests(crawler):
@@ -197,7 +191,7 @@ def test_over_http_the_clearance_is_handed_to_plain_requests(crawler):
     request = sent_through(middleware, Request(HTTP_URL))
     assert respond(middleware, request, challenge(request)).status == 200
     assert client_for(crawler.engine.sent[0]) == "plain"
-    assert crawler.stats.get_value(STRATEGY_STAT + "127.0.0.1:8000") == "plain"
+    assert crawler.stats.get_value(CLOUDFLARE_STRATEGY_STAT + "127.0.0.1:8000") == "plain"
 
 
 def test_a_fresh_clearance_challenged_again_moves_up_without_another_solve(crawler):
@@ -206,7 +200,7 @@ def test_a_fresh_clearance_challenged_again_moves_up_without_another_solve(crawl
     assert respond(middleware, request, challenge(request)).status == 200
     assert [client_for(sent) for sent in crawler.engine.sent] == ["impersonated", "in-browser"]
     assert (middleware.solves, crawler.stats.get_value("cloudflare/switches")) == (1, 2)
-    assert crawler.stats.get_value(STRATEGY_STAT + "unjobs.org") == "in-browser"
+    assert crawler.stats.get_value(CLOUDFLARE_STRATEGY_STAT + "unjobs.org") == "in-browser"
 
 
 def test_the_strategy_that_got_through_is_saved_and_the_next_crawl_starts_there(crawler, sqlite_url):
@@ -256,7 +250,7 @@ def test_failed_solves_block_the_host_and_its_requests_then_fail_at_once_naming_
         assert respond(middleware, request, challenge(request)).status == 403
         asyncio.run(asyncio.sleep(0.06))  # past the pause after a failed solve
     assert middleware.solves == 3
-    reason = crawler.stats.get_value(BLOCKED_STAT + "unjobs.org")
+    reason = crawler.stats.get_value(CLOUDFLARE_BLOCKED_STAT + "unjobs.org")
     assert reason == (
         "Cloudflare kept challenging unjobs.org: 3 solves in a row did not get through"
         " (Cloudflare challenge not solved within 0.05 s)"
@@ -275,13 +269,13 @@ def test_a_host_that_gets_through_after_a_failed_solve_no_longer_keeps_the_crawl
     middleware = middleware_for(crawler, answers=[page], solved=(False, True))
     request = sent_through(middleware, Request(HTTPS_URL))
     respond(middleware, request, challenge(request))
-    assert crawler.stats.get_value(BLOCKED_STAT + "unjobs.org")
+    assert crawler.stats.get_value(CLOUDFLARE_BLOCKED_STAT + "unjobs.org")
     asyncio.run(asyncio.sleep(0.06))
     request = sent_through(middleware, Request(HTTPS_URL))
     respond(middleware, request, challenge(request))
     accepted = sent_through(middleware, Request(HTTPS_URL))
     respond(middleware, accepted, page(accepted))
-    assert crawler.stats.get_value(BLOCKED_STAT + "unjobs.org") is None
+    assert crawler.stats.get_value(CLOUDFLARE_BLOCKED_STAT + "unjobs.org") is None
 
 
 # -- parts ---------------------------------------------------------------------------------------

@@ -31,10 +31,11 @@ from unjobs_scraper.commands.crawl import (
     crawl_verdict,
 )
 from unjobs_scraper.distributed.generation import Generations, RedisKeys
-from unjobs_scraper.distributed.scheduler import REDIS_UNAVAILABLE_STAT, RedisScheduler, queue_lost
+from unjobs_scraper.distributed.scheduler import RedisScheduler, queue_lost
 from unjobs_scraper.distributed.workers import WorkerRegistry
 from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
+from unjobs_scraper.stats import REDIS_UNAVAILABLE_STAT
 from unjobs_scraper.storage import crawler_store
 from unjobs_scraper.storage.store import Worker
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from unjobs_scraper.listings import FAMILIES, MAIN, ListingAddress
+from unjobs_scraper.stats import BACKFILL_STAT
 from unjobs_scraper.storage import Store
 from unjobs_scraper.storage.store import BACKFILL_STATE
 
@@ -37,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 FIRST_CRAWL, GAP, PERIODIC, ASKED = "first crawl", "gap", "periodic", "asked"
 FULL_REASONS = frozenset({FIRST_CRAWL, PERIODIC, ASKED})
-STATS_PREFIX = "unjobs/backfill/"
 
 
 @dataclass
@@ -124,7 +124,7 @@ class Backfill:
         self.started_at = datetime.now(UTC)
         self._started = time.monotonic()
         logger.info("Backfill (%s, %s): walking the site's other listings", reason, "full" if self.full else "incremental")
-        self.stats.set_value(STATS_PREFIX + "reason", reason)
+        self.stats.set_value(BACKFILL_STAT + "reason", reason)
         families = FAMILIES if every_family else FAMILIES[:1]
         return [walk for family in families for walk in self._activate(family)]
 
@@ -147,7 +147,7 @@ class Backfill:
         full = not sweep and (self.full or never_walked)
         walk = Walk(listing, full, sweep, known_pages=(row or {}).get("pages_seen", 0))
         self.walks[listing.url] = walk
-        self.stats.inc_value(f"{STATS_PREFIX}{listing.kind}/listings")
+        self.stats.inc_value(f"{BACKFILL_STAT}{listing.kind}/listings")
         return walk
 
     def discovered(self, listings: list[ListingAddress]) -> list[Walk]:
@@ -190,14 +190,14 @@ class Backfill:
         if walk.gone:
             return []
         self.store.record_walk(walk.listing.url, walk.listing.kind, walk.pages_seen, walk.hit_cap, walk.postings_found)
-        self.stats.inc_value(f"{STATS_PREFIX}{walk.listing.kind}/walked")
+        self.stats.inc_value(f"{BACKFILL_STAT}{walk.listing.kind}/walked")
         if not walk.hit_cap:
             return []
         logger.warning(
             "Listing %s hit the site's cap (%d pages): its older postings come from another family",
             walk.listing.url, walk.pages_seen,
         )
-        self.stats.inc_value(STATS_PREFIX + "capped")
+        self.stats.inc_value(BACKFILL_STAT + "capped")
         position = FAMILIES.index(walk.listing.kind) if walk.listing.kind in FAMILIES else -1
         if self.running and position + 1 < len(FAMILIES):
             return self._activate(FAMILIES[position + 1])
@@ -239,7 +239,7 @@ class Backfill:
             self.reason, self.full, self.started_at, seconds,
             listings_walked=len(self.walks), complete=complete, covered=covered, withdrawn=withdrawn,
         )
-        self.stats.set_value(STATS_PREFIX + "withdrawn", withdrawn)
+        self.stats.set_value(BACKFILL_STAT + "withdrawn", withdrawn)
         logger.info(
             "Backfill done in %.0f s: %d listings walked%s, %d postings withdrawn",
             seconds, len(self.walks), "" if covered else " (coverage incomplete: a walk failed or hit the cap)",

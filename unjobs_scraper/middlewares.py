@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from scrapy import signals
 
+from unjobs_scraper.meta import ATTEMPT_NOT_COUNTED_META, POST_NUMBER_META
 from unjobs_scraper.storage import crawler_store
-
-POST_NUMBER_META = "post_number"
-# Set on a request re-sent right after a Cloudflare challenge was solved: same attempt, not a new one.
-ATTEMPT_NOT_COUNTED_META = "cloudflare_reissue"
 
 
 class PostingStatusMiddleware:

@@ -18,21 +18,28 @@ from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 
 from unjobs_scraper.config import Config
+from unjobs_scraper.stats import (
+    FAILED_STAT,
+    INDEX_PAGES_PARSED_STAT,
+    LISTINGS_SEEN_STAT,
+    MONITORS_FAILED_STAT,
+    MONITORS_PASSED_STAT,
+    MONITORS_STAT,
+    PROCESSED_STAT,
+    SKIPPED_STAT,
+    VALIDATION_ERRORS_STAT,
+)
 
 logger = logging.getLogger(__name__)
 
 MONITORS_FAILED_EXIT_CODE = 3
 """1 is Scrapy's own (the crawl could not start), 2 a bad setting."""
-STATS_PREFIX = "unjobs/monitors/"
-FAILED_STAT = STATS_PREFIX + "failed"
-PASSED_STAT = STATS_PREFIX + "passed"
-VALIDATION_ERRORS_STAT = "spidermon/validation/fields/errors"
 
 
 def failed_ratio(stats) -> float:
     """Failed postings out of those that finished (processed, failed or skipped) in this crawl."""
-    failed = stats.get("unjobs/postings/failed", 0)
-    finished = failed + stats.get("unjobs/postings/processed", 0) + stats.get("unjobs/postings/skipped", 0)
+    failed = stats.get(FAILED_STAT, 0)
+    finished = failed + stats.get(PROCESSED_STAT, 0) + stats.get(SKIPPED_STAT, 0)
     return failed / finished if finished else 0.0
 
 
@@ -69,9 +76,9 @@ class CrawlHealth(Monitor):
     def test_discovered(self):
         """Judged on the index pages this process read: a resumed crawl, or a worker whose
         partners read every index page, read none, and a site that answered none is exit code 8."""
-        if not self.data.stats.get("unjobs/index/parsed"):
+        if not self.data.stats.get(INDEX_PAGES_PARSED_STAT):
             return
-        seen, minimum = self.data.stats.get("unjobs/listings/seen", 0), self.config.monitor_min_listings
+        seen, minimum = self.data.stats.get(LISTINGS_SEEN_STAT, 0), self.config.monitor_min_listings
         self.assertGreaterEqual(
             seen, minimum, f"listing pages showed {seen} postings, MONITOR_MIN_LISTINGS={minimum}"
         )
@@ -132,7 +139,7 @@ class MonitorsExtension(Spidermon):
         stats = self.crawler.stats
         for suite in suites:
             result = LoggedMonitorRunner(spider).run(suite, **data)
-            stats.inc_value(PASSED_STAT, len(result.monitors_passed_results), start=0)
-            stats.inc_value(FAILED_STAT, len(result.monitors_failed_results), start=0)
+            stats.inc_value(MONITORS_PASSED_STAT, len(result.monitors_passed_results), start=0)
+            stats.inc_value(MONITORS_FAILED_STAT, len(result.monitors_failed_results), start=0)
             for outcome in result.monitor_results:
-                stats.set_value(STATS_PREFIX + outcome.monitor.method_name.replace(" ", "_"), outcome.status)
+                stats.set_value(MONITORS_STAT + outcome.monitor.method_name.replace(" ", "_"), outcome.status)

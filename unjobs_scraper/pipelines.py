@@ -8,6 +8,7 @@ from scrapy.exceptions import DropItem
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.items import Listing, Posting, PostingFailure
 from unjobs_scraper.markdown import html_to_markdown
+from unjobs_scraper.stats import FAILED_STAT, POSTINGS_STAT, PROCESSED_STAT
 from unjobs_scraper.storage import crawler_store
 from unjobs_scraper.storage.columns import POSTING_COLUMNS
 
@@ -49,7 +50,7 @@ class PostingStorePipeline:
             self.store.record_failure(
                 adapter["post_number"], adapter["source_url"], adapter["status"], adapter["error"]
             )
-            self.crawler.stats.inc_value(f"unjobs/postings/{adapter['status']}")
+            self.crawler.stats.inc_value(POSTINGS_STAT + adapter["status"])
         return item
 
     def _save_posting(self, adapter: ItemAdapter) -> None:
@@ -65,7 +66,7 @@ class PostingStorePipeline:
             self.store.record_failure(
                 adapter["post_number"], adapter["source_url"], "failed", error
             )
-            self.crawler.stats.inc_value("unjobs/postings/failed")
+            self.crawler.stats.inc_value(FAILED_STAT)
             raise DropItem(f"posting {adapter['post_number']} {error}")
         self.store.save_posting(adapter)
-        self.crawler.stats.inc_value("unjobs/postings/processed")
+        self.crawler.stats.inc_value(PROCESSED_STAT)

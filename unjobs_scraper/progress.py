@@ -18,38 +18,39 @@ from scrapy.utils.asyncio import create_looping_call
 
 from unjobs_scraper.config import crawler_config
 from unjobs_scraper.listings import FAMILIES
-from unjobs_scraper.middlewares import POST_NUMBER_META
+from unjobs_scraper.meta import POST_NUMBER_META
+from unjobs_scraper.stats import (
+    BACKFILL_STAT,
+    CLOUDFLARE_CHALLENGES_STAT,
+    CLOUDFLARE_STRATEGY_STAT,
+    DUPLICATE_STAT,
+    FAILED_STAT,
+    LISTINGS_SEEN_STAT,
+    PROCESSED_STAT,
+    RECOVERED_STAT,
+    REQUESTED_STAT,
+    SKIPPED_STAT,
+)
 
 logger = logging.getLogger(__name__)
 
-DROPPED_STAT = "unjobs/postings/duplicate"
-"""Posting requests the scheduler dropped as duplicates (a listing and a recovery of one posting)."""
-RECOVERED_PREFIX = "unjobs/recovered/"
-STRATEGY_PREFIX = "cloudflare/strategy/"
-"""Set by ``cloudflare/middleware.py``: how each host's requests get past Cloudflare."""
-
-
-BACKFILL_PREFIX = "unjobs/backfill/"
-"""Set by ``backfill.py``: its reason, and per family the listings queued and walked."""
-
-
 def backfill_progress(stats: dict) -> str:
     """``; backfill (gap): organizations 5/13 walked, duty_stations 0/40 walked``, or nothing."""
-    reason = stats.get(BACKFILL_PREFIX + "reason")
+    reason = stats.get(BACKFILL_STAT + "reason")
     if not reason:
         return ""
     families = [
-        f"{family} {stats.get(f'{BACKFILL_PREFIX}{family}/walked', 0)}/{stats[key]} walked"
+        f"{family} {stats.get(f'{BACKFILL_STAT}{family}/walked', 0)}/{stats[key]} walked"
         for family in FAMILIES
-        if (key := f"{BACKFILL_PREFIX}{family}/listings") in stats
+        if (key := f"{BACKFILL_STAT}{family}/listings") in stats
     ]
     return f"; backfill ({reason}): " + (", ".join(families) or "no listing known yet")
 
 
 def strategies(stats: dict) -> str:
     """``; Cloudflare: unjobs.org impersonated`` once a host met a challenge, else nothing."""
-    hosts = {k.removeprefix(STRATEGY_PREFIX): v for k, v in stats.items() if k.startswith(STRATEGY_PREFIX)}
-    if not stats.get("cloudflare/challenges"):
+    hosts = {k.removeprefix(CLOUDFLARE_STRATEGY_STAT): v for k, v in stats.items() if k.startswith(CLOUDFLARE_STRATEGY_STAT)}
+    if not stats.get(CLOUDFLARE_CHALLENGES_STAT):
         return ""
     return "; Cloudflare: " + ", ".join(f"{host} {strategy}" for host, strategy in sorted(hosts.items()))
 
@@ -64,13 +65,13 @@ class Counts:
 
     @classmethod
     def from_stats(cls, stats: dict) -> Counts:
-        recovered = sum(value for key, value in stats.items() if key.startswith(RECOVERED_PREFIX))
+        recovered = sum(value for key, value in stats.items() if key.startswith(RECOVERED_STAT))
         return cls(
-            discovered=stats.get("unjobs/listings/seen", 0),
-            processed=stats.get("unjobs/postings/processed", 0),
-            failed=stats.get("unjobs/postings/failed", 0),
-            skipped=stats.get("unjobs/postings/skipped", 0),
-            queued=stats.get("unjobs/postings/requested", 0) + recovered - stats.get(DROPPED_STAT, 0),
+            discovered=stats.get(LISTINGS_SEEN_STAT, 0),
+            processed=stats.get(PROCESSED_STAT, 0),
+            failed=stats.get(FAILED_STAT, 0),
+            skipped=stats.get(SKIPPED_STAT, 0),
+            queued=stats.get(REQUESTED_STAT, 0) + recovered - stats.get(DUPLICATE_STAT, 0),
         )
 
     @property
@@ -136,7 +137,7 @@ class Progress:
 
     def request_dropped(self, request) -> None:
         if POST_NUMBER_META in request.meta:
-            self.crawler.stats.inc_value(DROPPED_STAT)
+            self.crawler.stats.inc_value(DUPLICATE_STAT)
 
     def counts(self) -> Counts:
         return Counts.from_stats(self.crawler.stats.get_stats())

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from unjobs_scraper.config import Config
+from unjobs_scraper.stats import RECOVERED_STAT
 from unjobs_scraper.storage import Recoverable, Store
 
 WALK_COMPLETE = "complete"
@@ -48,7 +49,7 @@ class Recovery:
                 error = f"interrupted: {row.processing_attempts} attempts started, none finished"
                 self.store.record_failure(row.post_number, row.source_url, "failed", error)
                 continue
-            self.stats.inc_value(f"unjobs/recovered/{row.status}")
+            self.stats.inc_value(RECOVERED_STAT + row.status)
             yield row
 
     def forget(self) -> None:
@@ -85,5 +86,5 @@ class Recovery:
         if (datetime.now(UTC) - state.updated_at).total_seconds() <= self.config.processing_lease:
             return False
         self._walks_recovered.add(walk)
-        self.stats.inc_value("unjobs/recovered/walks")
+        self.stats.inc_value(RECOVERED_STAT + "walks")
         return True

@@ -26,10 +26,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from unjobs_scraper import parsing
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
-from unjobs_scraper.cloudflare.middleware import BLOCKED_META
 from unjobs_scraper.config import Config, crawler_config
-from unjobs_scraper.middlewares import POST_NUMBER_META
-from unjobs_scraper.scheduler import NOT_BEFORE_META
+from unjobs_scraper.meta import BLOCKED_META, NOT_BEFORE_META, POST_NUMBER_META
 from unjobs_scraper.storage import crawler_store
 
 _TWISTED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>")

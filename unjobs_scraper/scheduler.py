@@ -17,8 +17,9 @@ from scrapy.utils.asyncio import call_later
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from unjobs_scraper.config import crawler_config
+from unjobs_scraper.meta import NOT_BEFORE_META
+from unjobs_scraper.stats import RETRIES_HELD_STAT
 
-NOT_BEFORE_META = "not_before"
 SCRAPY_SCHEDULER = "scrapy.core.scheduler.Scheduler"
 REDIS_SCHEDULER = "unjobs_scraper.distributed.scheduler.RedisScheduler"
 
@@ -53,7 +54,7 @@ class BackoffScheduler(BaseScheduler):
             return self.inner.enqueue_request(request)
         key = id(request)
         self._held[key] = (time.time() + delay, call_later(delay, self._release, key, request))
-        self.crawler.stats.inc_value("unjobs/retries/held")
+        self.crawler.stats.inc_value(RETRIES_HELD_STAT)
         return True
 
     def _release(self, key: int, request) -> None:

@@ -27,12 +27,13 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from unjobs_scraper.cloudflare.browser_pages import fetch_in_page, page_usable
 from unjobs_scraper.cloudflare.hosts import Strategy
-from unjobs_scraper.cloudflare.middleware import IN_BROWSER_META, CloudflareMiddleware
+from unjobs_scraper.cloudflare.middleware import CloudflareMiddleware
 from unjobs_scraper.config import crawler_config
+from unjobs_scraper.meta import IN_BROWSER_META
+from unjobs_scraper.stats import CLIENT_STAT
 
 HEADLESS_MARK = "HeadlessChrome"
 BROWSER_PAGE = "browser-page"
-CLIENT_STAT = "client/"
 """Downloads per client: ``client/plain``, ``client/impersonated``, ``client/in-browser``, ``client/browser-page``."""
 
 

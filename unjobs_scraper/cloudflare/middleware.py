@@ -34,25 +34,29 @@ from unjobs_scraper.cloudflare.browser_pages import (
 from unjobs_scraper.cloudflare.detection import challenge_error, has_challenge_marks, is_challenge
 from unjobs_scraper.cloudflare.hosts import LADDER, Clearance, Host, Strategy
 from unjobs_scraper.config import Config, crawler_config
-from unjobs_scraper.middlewares import ATTEMPT_NOT_COUNTED_META
+from unjobs_scraper.meta import (
+    ATTEMPT_NOT_COUNTED_META,
+    BLOCKED_META,
+    GENERATION_META,
+    IN_BROWSER_META,
+    PAGE_META,
+    SOLVE_META,
+    STRATEGY_META,
+)
+from unjobs_scraper.stats import (
+    CLOUDFLARE_BLOCKED_REQUESTS_STAT,
+    CLOUDFLARE_BLOCKED_STAT,
+    CLOUDFLARE_CHALLENGES_STAT,
+    CLOUDFLARE_SOLVED_STAT,
+    CLOUDFLARE_SOLVES_STAT,
+    CLOUDFLARE_STRATEGY_STAT,
+    CLOUDFLARE_SWITCHES_STAT,
+)
 from unjobs_scraper.storage import crawler_store
 
 logger = logging.getLogger(__name__)
 
-SOLVE_META = "cloudflare_solve"
-"""The browser visit that solves a challenge: every middleware lets it through as it is."""
-REISSUE_META = ATTEMPT_NOT_COUNTED_META
-"""A request sent again right after a solve or a switch: the same attempt, not a new one."""
-GENERATION_META = "cloudflare_generation"
-STRATEGY_META = "cloudflare_strategy"
-IN_BROWSER_META = "cloudflare_in_browser"
-"""The host whose solving page fetches this request (read by the download handler)."""
-BLOCKED_META = "cloudflare_blocked"
-"""Why the host was given up: the posting's ``processing_error``."""
-PAGE_META = "playwright_page"
 ROBOTS_PATH = "/robots.txt"
-STRATEGY_STAT = "cloudflare/strategy/"
-BLOCKED_STAT = "cloudflare/blocked/"
 IMPERSONATE_AUTO, IMPERSONATE_OFF = "auto", "off"
 _CHROME_TARGET = re.compile(r"chrome(\d+)")
 
@@ -115,7 +119,7 @@ class CloudflareMiddleware:
             saved = self.remembered.get(name)
             floor = Strategy.IN_BROWSER if saved is Strategy.BLOCKED else saved or Strategy.PLAIN
             host = self.hosts[name] = Host(name, floor=floor, saved=saved)
-            self.stats.set_value(STRATEGY_STAT + name, host.strategy.value)
+            self.stats.set_value(CLOUDFLARE_STRATEGY_STAT + name, host.strategy.value)
         return host
 
     # -- requests ---------------------------------------------------------------------------
@@ -171,7 +175,7 @@ class CloudflareMiddleware:
 
     def _blocked_response(self, request, host: Host):
         """The host's last interstitial, in place of a request it would only challenge again."""
-        self.stats.inc_value("cloudflare/blocked_requests")
+        self.stats.inc_value(CLOUDFLARE_BLOCKED_REQUESTS_STAT)
         self._mark_blocked(request, host)
         body = host.last_challenge or b"<title>Just a moment...</title>"
         return HtmlResponse(
@@ -196,9 +200,9 @@ class CloudflareMiddleware:
         if not is_challenge(response):
             await self._got_through(host, request)
             return response
-        if request.meta.get(REISSUE_META):
+        if request.meta.get(ATTEMPT_NOT_COUNTED_META):
             return response  # the original request's loop below decides what comes next
-        self.stats.inc_value("cloudflare/challenges")
+        self.stats.inc_value(CLOUDFLARE_CHALLENGES_STAT)
         host.last_challenge = response.body
         sent = request
         for _ in range(len(LADDER) + self.max_failed_solves):
@@ -206,7 +210,7 @@ class CloudflareMiddleware:
                 break
             sent = request.replace(dont_filter=True)
             # Retries belong to the original request, whose response this one replaces.
-            sent.meta.update({REISSUE_META: True, "dont_retry": True})
+            sent.meta.update({ATTEMPT_NOT_COUNTED_META: True, "dont_retry": True})
             try:
                 answer = await self.crawler.engine.download_async(sent)
             except Exception as error:  # noqa: BLE001 - the original's retry rules take it from here
@@ -214,7 +218,7 @@ class CloudflareMiddleware:
                 return response
             if not is_challenge(answer):
                 return answer
-            self.stats.inc_value("cloudflare/challenges")
+            self.stats.inc_value(CLOUDFLARE_CHALLENGES_STAT)
             response = answer
         if host.strategy is Strategy.BLOCKED:
             self._mark_blocked(request, host)
@@ -227,7 +231,7 @@ class CloudflareMiddleware:
         host.accepted = True
         if host.failed_solves:
             host.failed_solves = 0
-            self.stats.get_stats().pop(BLOCKED_STAT + host.name, None)  # no longer kept out
+            self.stats.get_stats().pop(CLOUDFLARE_BLOCKED_STAT + host.name, None)  # no longer kept out
         self._settled(host)
         if host.strategy is not Strategy.IN_BROWSER:
             await self._release_page(host)
@@ -256,12 +260,12 @@ class CloudflareMiddleware:
         host.strategy = strategy
         host.generation += 1
         host.accepted = False
-        self.stats.inc_value("cloudflare/switches")
-        self.stats.set_value(STRATEGY_STAT + host.name, strategy.value)
+        self.stats.inc_value(CLOUDFLARE_SWITCHES_STAT)
+        self.stats.set_value(CLOUDFLARE_STRATEGY_STAT + host.name, strategy.value)
 
     def _settled(self, host: Host) -> None:
         """In the stats and the database, so that the next crawl starts with what worked."""
-        self.stats.set_value(STRATEGY_STAT + host.name, host.strategy.value)
+        self.stats.set_value(CLOUDFLARE_STRATEGY_STAT + host.name, host.strategy.value)
         host.saved = host.strategy
         self.store.save_host_strategy(host.name, host.strategy.value, host.blocked_reason)
 
@@ -273,7 +277,7 @@ class CloudflareMiddleware:
         solves = "the last solve" if host.failed_solves == 1 else f"{host.failed_solves} solves in a row"
         reason = f"Cloudflare kept challenging {host.name}: {solves} did not get through ({why})"
         # Until a clearance gets through, the host keeps the crawl out: the crawl exits non-zero.
-        self.stats.set_value(BLOCKED_STAT + host.name, reason)
+        self.stats.set_value(CLOUDFLARE_BLOCKED_STAT + host.name, reason)
         if host.failed_solves < self.max_failed_solves:
             return False
         host.blocked_reason = reason
@@ -301,7 +305,7 @@ class CloudflareMiddleware:
 
     async def _solve(self, url: str) -> tuple[Clearance, object] | None:
         """One browser page: open the challenged URL, wait it out, keep its cookies and identity."""
-        self.stats.inc_value("cloudflare/solves")
+        self.stats.inc_value(CLOUDFLARE_SOLVES_STAT)
         navigations: list = []
 
         async def watch_navigations(page, request) -> None:
@@ -325,7 +329,7 @@ class CloudflareMiddleware:
             if await wait_for_page(page, self._cleared, self.timeout):
                 cookies = await page.context.cookies(url)
                 headers = await navigations[-1].all_headers()
-                self.stats.inc_value("cloudflare/solved")
+                self.stats.inc_value(CLOUDFLARE_SOLVED_STAT)
                 return Clearance.from_browser(cookies, headers, page.context.browser.version), page
             logger.warning("%s at %s", challenge_error(self.timeout), url)
         except Exception as error:  # noqa: BLE001 - whatever broke the browser, the challenge stays

@@ -8,14 +8,21 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from unjobs_scraper.cli import one_line_errors
 from unjobs_scraper.cloudflare.launch import required_chromium
-from unjobs_scraper.cloudflare.middleware import BLOCKED_STAT
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.connection import connect
-from unjobs_scraper.distributed.scheduler import REDIS_UNAVAILABLE_STAT
 from unjobs_scraper.items import FEED_FIELDS, Posting
-from unjobs_scraper.monitors import FAILED_STAT, MONITORS_FAILED_EXIT_CODE, STATS_PREFIX
-from unjobs_scraper.spiders.unjobs import INDEX_PAGES_PARSED_STAT, WALK_UNFINISHED_STAT
-from unjobs_scraper.storage import DATABASE_UNAVAILABLE_STAT, open_store
+from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
+from unjobs_scraper.stats import (
+    CLOUDFLARE_BLOCKED_STAT,
+    DATABASE_UNAVAILABLE_STAT,
+    INDEX_PAGES_PARSED_STAT,
+    MONITORS_FAILED_STAT,
+    MONITORS_STAT,
+    PROCESSED_STAT,
+    REDIS_UNAVAILABLE_STAT,
+    WALK_UNFINISHED_STAT,
+)
+from unjobs_scraper.storage import open_store
 
 CLOUDFLARE_BLOCKED_EXIT_CODE = 4
 DATABASE_UNAVAILABLE_EXIT_CODE = 5
@@ -34,21 +41,21 @@ def crawl_verdict(stats: dict, monitors_fail_exit: bool) -> tuple[int, str] | No
                        (REDIS_UNAVAILABLE_STAT, REDIS_UNAVAILABLE_EXIT_CODE)):
         if stats.get(stat):
             return code, stats[stat]
-    blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(BLOCKED_STAT)]
+    blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(CLOUDFLARE_BLOCKED_STAT)]
     if blocked:
         return CLOUDFLARE_BLOCKED_EXIT_CODE, "; ".join(blocked)
     requests = stats.get("downloader/request_count", 0)
-    usable = stats.get(INDEX_PAGES_PARSED_STAT, 0) + stats.get("unjobs/postings/processed", 0)
+    usable = stats.get(INDEX_PAGES_PARSED_STAT, 0) + stats.get(PROCESSED_STAT, 0)
     if stats.get("finish_reason") == "finished" and requests and not usable:
         return NOTHING_USABLE_EXIT_CODE, (
             f"the site answered nothing usable: {requests} requests, no index page or posting could be read"
         )
     if stats.get(WALK_UNFINISHED_STAT):
         return WALK_UNFINISHED_EXIT_CODE, stats[WALK_UNFINISHED_STAT] + ": the next crawl walks it again"
-    if stats.get(FAILED_STAT) and monitors_fail_exit:
+    if stats.get(MONITORS_FAILED_STAT) and monitors_fail_exit:
         failed = sorted(
-            name.removeprefix(STATS_PREFIX) for name, status in stats.items()
-            if name.startswith(STATS_PREFIX) and status in ("FAIL", "ERROR")
+            name.removeprefix(MONITORS_STAT) for name, status in stats.items()
+            if name.startswith(MONITORS_STAT) and status in ("FAIL", "ERROR")
         )
         return MONITORS_FAILED_EXIT_CODE, f"monitors failed: {', '.join(failed)} (see the log)"
     return None

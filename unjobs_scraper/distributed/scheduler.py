@@ -26,6 +26,7 @@ from unjobs_scraper.distributed.workers import (
     WORKER_TTL_MS,
     WorkerRegistry,
 )
+from unjobs_scraper.stats import REDIS_OUTAGES_STAT, REDIS_QUEUE_LOST_STAT, REDIS_UNAVAILABLE_STAT
 from unjobs_scraper.storage.store import Worker
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ DUPEFILTER = "unjobs_scraper.distributed.dupefilter.GenerationDupeFilter"
 TICK_SECONDS = 0.25
 """How often an idle worker looks at the shared queue (Scrapy alone looks every 5 s), and how
 often a worker waiting out an outage tries Redis again."""
-REDIS_UNAVAILABLE_STAT = "unjobs/redis_unavailable"
-"""Why the crawl stopped early: Redis stayed away past ``REDIS_OUTAGE_TIMEOUT``."""
 REDIS_UNAVAILABLE_REASON = "redis_unavailable"
 
 queue_lost = object()
@@ -200,7 +199,7 @@ class RedisScheduler(Scheduler):
         if self._outage_since is not None:
             return
         self._outage_since = time.monotonic()
-        self.stats.inc_value("unjobs/redis/outages")
+        self.stats.inc_value(REDIS_OUTAGES_STAT)
         logger.warning(
             "Redis at %s went away (%s): waiting for it up to %g s (REDIS_OUTAGE_TIMEOUT)",
             redact_url(self.config.redis_url), describe_redis_error(self.config.redis_url, error),
@@ -221,7 +220,7 @@ class RedisScheduler(Scheduler):
         self._outage_since = None
         logger.warning("Redis is back after %.1f s%s", away, ": it lost the queue" if lost else "")
         if lost:
-            self.stats.inc_value("unjobs/redis/queue_lost")
+            self.stats.inc_value(REDIS_QUEUE_LOST_STAT)
             self.crawler.signals.send_catch_log(queue_lost)
         unsent, self._unsent = self._unsent, []
         for request, passed in unsent:  # after a loss, every fingerprint is gone: filter again

@@ -23,14 +23,22 @@ from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.scheduler import queue_lost
 from unjobs_scraper.items import Listing, PostingFailure
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
-from unjobs_scraper.middlewares import POST_NUMBER_META
+from unjobs_scraper.meta import POST_NUMBER_META
 from unjobs_scraper.recovery import Recovery, walk_state_name
 from unjobs_scraper.retry import describe_failure, own_service_fault
-from unjobs_scraper.storage import DATABASE_UNAVAILABLE_STAT, ListingState, crawler_store
+from unjobs_scraper.stats import (
+    DATABASE_UNAVAILABLE_STAT,
+    INDEX_PAGES_FAILED_STAT,
+    INDEX_PAGES_PARSED_STAT,
+    LISTINGS_REJECTED_STAT,
+    LISTINGS_SEEN_STAT,
+    OWN_FAULT_STAT,
+    RELEASED_STAT,
+    REQUESTED_STAT,
+    WALK_UNFINISHED_STAT,
+)
+from unjobs_scraper.storage import ListingState, crawler_store
 
-INDEX_PAGES_PARSED_STAT = "unjobs/index/parsed"
-WALK_UNFINISHED_STAT = "unjobs/walk_unfinished"
-"""Why a crawl that ran out of work did not do its job: its index walk stopped short."""
 INDEX_PRIORITY = 0
 """Index pages before any posting: postings are negative, sooner closing dates higher."""
 SEED_DUE, SEED_ASKED = "due", "asked"
@@ -249,10 +257,10 @@ class UnjobsSpider(Spider):
             self.logger.warning(
                 "Skipping a listing without a post number: %s (on %s)", url, response.url
             )
-            self.crawler.stats.inc_value("unjobs/listings/rejected")
+            self.crawler.stats.inc_value(LISTINGS_REJECTED_STAT)
         states = self.store.listing_states(listing.post_number for listing in page.listings)
         self.store.mark_listed(list(states))
-        self.crawler.stats.inc_value("unjobs/listings/seen", len(page.listings))
+        self.crawler.stats.inc_value(LISTINGS_SEEN_STAT, len(page.listings))
         all_unchanged = all(
             listing.post_number in states
             and states[listing.post_number].listing_updated_at == listing.listing_updated_at
@@ -295,7 +303,7 @@ class UnjobsSpider(Spider):
             for listing in page.listings
             if needs_download(listing, states.get(listing.post_number), now)
         ]
-        self.crawler.stats.inc_value("unjobs/postings/requested", len(wanted))
+        self.crawler.stats.inc_value(REQUESTED_STAT, len(wanted))
         yield from sorted(wanted, key=lambda request: -request.priority)
 
     def _walk_ended(self, progress: Walk):
@@ -369,7 +377,7 @@ class UnjobsSpider(Spider):
         fault = own_service_fault(failure)
         if fault is not None:
             self.logger.error("Posting %s not done, through no fault of its own (%s): left to recovery", post_number, fault)
-            self.crawler.stats.inc_value("unjobs/postings/own_fault")
+            self.crawler.stats.inc_value(OWN_FAULT_STAT)
             if not isinstance(failure.value, psycopg.OperationalError):  # with the database away, it waits as it is
                 self.store.release([post_number])
             return
@@ -391,7 +399,7 @@ class UnjobsSpider(Spider):
         else:
             _, error = describe_failure(failure)
             self.logger.error("Index page %s failed: %s", failure.request.url, error)
-            self.crawler.stats.inc_value("unjobs/index/failed")
+            self.crawler.stats.inc_value(INDEX_PAGES_FAILED_STAT)
             walk.failed = True
         if walk.ended:
             yield from self._walk_ended(walk)
@@ -405,7 +413,7 @@ class UnjobsSpider(Spider):
         released = self.store.release_in_flight()
         if released:
             self.logger.info("Crawl stopped (%s): %d postings not finished are pending again", reason, released)
-            self.crawler.stats.set_value("unjobs/postings/released", released)
+            self.crawler.stats.set_value(RELEASED_STAT, released)
         self.store.close_expired(datetime.now(UTC).date())
         if reason == "finished" and not self.config.only_consumes_shared_queue:
             if not self.recovery.walk_was_complete(self.start_url):

@@ -8,6 +8,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from unjobs_scraper.config import ConfigError, DatabaseTarget, crawler_config
+from unjobs_scraper.stats import DATABASE_UNAVAILABLE_STAT
 from unjobs_scraper.storage.store import ListingState, Recoverable, Store
 
 __all__ = ["ListingState", "Recoverable", "Store", "crawler_store", "open_store"]
@@ -52,8 +53,6 @@ def crawler_store(crawler) -> Store:
     return store
 
 
-DATABASE_UNAVAILABLE_STAT = "unjobs/database_unavailable"
-"""Why the crawl stopped early: the database stayed away past ``DATABASE_OUTAGE_TIMEOUT``."""
 
 
 def database_unavailable(crawler, error: Exception) -> None:
