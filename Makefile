@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser services crawl demo dashboard test lint bench clean
+.PHONY: setup browser services crawl demo dashboard test test-fast screenshot lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ dashboard: setup
 
 test: setup browser services
 	$(BIN)/python -m pytest
+
+# The in-process tests only: no `scrapy crawl` subprocess (pytest marker `crawl`).
+test-fast: setup browser services
+	$(BIN)/python -m pytest -m "not crawl"
+
+# The README's picture of the dashboard, from the chart test over a crawled replica.
+screenshot: setup browser services
+	DASHBOARD_SCREENSHOT=$(CURDIR)/docs/dashboard.png $(BIN)/python -m pytest -q tests/test_dashboard.py -k screenshot
 
 lint: setup
 	$(BIN)/ruff check --select F,I,UP,E9 .

@@ -21,8 +21,6 @@ from unjobs_scraper.parsing import posting_page_problem
 from unjobs_scraper.retry import backoff_delay, retry_after_seconds
 from unjobs_scraper.storage import open_store
 
-pytestmark = pytest.mark.crawl
-
 RETRY_TIMES = 5
 # Backoff shrunk to a fraction of a second; a stall outlasts the download timeout.
 FAULT_SETTINGS = {
@@ -112,6 +110,7 @@ def test_posting_page_problems_are_named(response, problem):
 # -- crawls against a failing replica --------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_every_posting_ends_as_its_fate_implies(postgresql_url):
     with Replica(
         postings=300,
@@ -152,6 +151,7 @@ def test_every_posting_ends_as_its_fate_implies(postgresql_url):
         assert result.stats["finish_reason"] == "finished"
 
 
+@pytest.mark.crawl
 def test_malformed_pages_fail_readably_and_the_crawl_goes_on(sqlite_url):
     with Replica(postings=40, seed=2, bad_rate=0.5) as replica:
         result = run_crawl(
@@ -181,6 +181,7 @@ def test_malformed_pages_fail_readably_and_the_crawl_goes_on(sqlite_url):
         assert result.stats["finish_reason"] == "finished"
 
 
+@pytest.mark.crawl
 def test_a_long_backoff_ends_the_crawl_and_the_next_crawl_retries_when_due(sqlite_url):
     with Replica(postings=30, seed=4, fault_rate=0.2) as replica:
         settings = {"RETRY_BACKOFF_BASE": "2", "RETRY_BACKOFF_MAX": "2", "RETRY_MAX_IDLE_WAIT": "0"}
@@ -215,6 +216,7 @@ def test_a_long_backoff_ends_the_crawl_and_the_next_crawl_retries_when_due(sqlit
         assert second.stats["unjobs/recovered/pending"] == len(waiting)
 
 
+@pytest.mark.crawl
 def test_killed_crawl_restarts_and_loses_nothing(postgresql_url, tmp_path):
     with Replica(postings=150, seed=8, latency_ms=40) as replica:
         slow = {"CONCURRENT_REQUESTS": "4", "CONCURRENT_REQUESTS_PER_DOMAIN": "4"}
@@ -257,6 +259,7 @@ def _counts(database_url: str) -> dict[str, int] | None:
         store.close()
 
 
+@pytest.mark.crawl
 def test_requeue_returns_failed_postings_to_work(postgresql_url):
     with Replica(postings=40, seed=6, fault_rate=0.6) as replica:
         settings = {**FAULT_SETTINGS, "RETRY_TIMES": "1"}
