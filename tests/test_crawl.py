@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.crawling import run_crawl, run_scrapy
-from tests.databases import stored_rows
+from tests.databases import stored_rows, temporary_postgres_schema
 from tests.replica import Replica
 
 pytestmark = pytest.mark.crawl
@@ -28,9 +30,22 @@ def big_replica():
         yield running
 
 
-def test_full_crawl_stores_every_posting_as_generated(big_replica, database_url):
-    big_replica.reset_stats()
-    result = run_crawl(big_replica.base_url, database_url)
+@pytest.fixture(scope="module", params=["postgresql", "sqlite"])
+def big_crawl(request, big_replica, tmp_path_factory):
+    """One crawl of the big replica per backend, shared by the tests that read what it stored:
+    (the database URL, the crawl's result, what the replica served)."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "postgresql":
+            url = stack.enter_context(temporary_postgres_schema())
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('big') / 'unjobs.sqlite3'}"
+        big_replica.reset_stats()
+        result = run_crawl(big_replica.base_url, url)
+        yield url, result, big_replica.stats()
+
+
+def test_full_crawl_stores_every_posting_as_generated(big_replica, big_crawl):
+    database_url, result, served = big_crawl
     assert_clean_crawl(result)
     rows = stored_rows(database_url)
     site = big_replica.site
@@ -47,12 +62,13 @@ def test_full_crawl_stores_every_posting_as_generated(big_replica, database_url)
         for row in rows.values()
     } == {("processed", 1, None)}
     assert result.stats["unjobs/postings/processed"] == 210
-    assert big_replica.stats()["served"]["index"] == 9
+    assert served["served"]["index"] == 9
 
 
-def test_descriptions_become_clean_markdown_and_keep_their_html(big_replica, sqlite_url):
-    assert_clean_crawl(run_crawl(big_replica.base_url, sqlite_url))
-    rows = stored_rows(sqlite_url)
+def test_descriptions_become_clean_markdown_and_keep_their_html(big_replica, big_crawl):
+    database_url, result, _ = big_crawl
+    assert_clean_crawl(result)
+    rows = stored_rows(database_url)
     for number in big_replica.site.post_numbers():
         spec = big_replica.site.posting(number)
         markdown = rows[number]["post_content"]
