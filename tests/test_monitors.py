@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from scrapy import Spider
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import NotConfigured, ScrapyDeprecationWarning
 from scrapy.utils.test import get_crawler
 
 from tests.crawling import run_crawl
@@ -14,7 +14,12 @@ from tests.replica import Replica
 from unjobs_scraper import settings as project_settings
 from unjobs_scraper.config import Config, ConfigError
 from unjobs_scraper.items import Listing, Posting
-from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE, MonitorsExtension, failed_ratio
+from unjobs_scraper.monitors import (
+    MONITORS_FAILED_EXIT_CODE,
+    MonitorSettings,
+    MonitorsExtension,
+    failed_ratio,
+)
 from unjobs_scraper.validation import ItemValidationPipeline
 
 HEALTHY = {
@@ -26,9 +31,11 @@ QUICK_FAILURES = {"RETRY_TIMES": "0", "DOWNLOAD_TIMEOUT": "1"}
 
 
 def crawler_with(**settings):
-    """A crawler with the project's monitors; Scrapy's default reactor, as nothing is crawled."""
-    monitors = {name: getattr(project_settings, name) for name in ("SPIDERMON_ENABLED", "SPIDERMON_SPIDER_CLOSE_MONITORS")}
-    return get_crawler(settings_dict={**monitors, **settings})
+    """A crawler with the project's monitors and their settings; Scrapy's default reactor, as
+    nothing is crawled."""
+    monitors = {name: value for name, value in vars(project_settings).items() if name.startswith(("SPIDERMON_", "MONITOR"))}
+    addons = {"ADDONS": {MonitorSettings: -1}}
+    return get_crawler(settings_dict={**monitors, **addons, **settings})
 
 
 def monitor_results(stats: dict, **settings) -> dict[str, str]:
@@ -56,12 +63,12 @@ def test_a_healthy_crawl_passes_every_monitor():
 @pytest.mark.parametrize(
     ("stats", "settings", "failing"),
     [
-        ({"finish_reason": "shutdown"}, {"MONITOR_EXPECTED_FINISH_REASONS": "finished"}, "finish_reason"),
-        ({"finish_reason": "closespider_timeout"}, {"MONITOR_EXPECTED_FINISH_REASONS": "finished,shutdown"}, "finish_reason"),
+        ({"finish_reason": "shutdown"}, {"SPIDERMON_EXPECTED_FINISH_REASONS": "finished"}, "finish_reason"),
+        ({"finish_reason": "closespider_timeout"}, {"SPIDERMON_EXPECTED_FINISH_REASONS": "finished,shutdown"}, "finish_reason"),
         ({"log_count/ERROR": 1}, {}, "error_count"),
         ({"unjobs/postings/failed": 6}, {}, "failed_postings_ratio"),
         ({"unjobs/listings/seen": 0}, {}, "postings_discovered"),
-        ({"spidermon/validation/fields/errors": 2}, {"MONITOR_MAX_VALIDATION_ERRORS": "1"}, "item_validation"),
+        ({"spidermon/validation/fields/errors": 2}, {"SPIDERMON_MAX_ITEM_VALIDATION_ERRORS": "1"}, "item_validation"),
     ],
 )
 def test_each_monitor_fails_past_its_threshold(stats, settings, failing):
@@ -71,13 +78,28 @@ def test_each_monitor_fails_past_its_threshold(stats, settings, failing):
 
 
 def test_thresholds_are_settings():
-    assert monitor_results({**HEALTHY, "log_count/ERROR": 3}, MONITOR_MAX_ERRORS="3")["error_count"] == "OK"
+    assert monitor_results({**HEALTHY, "log_count/ERROR": 3}, SPIDERMON_MAX_ERRORS="3")["error_count"] == "OK"
     assert monitor_results({**HEALTHY, "unjobs/postings/failed": 20}, MONITOR_MAX_FAILED_RATIO="0.5")[
         "failed_postings_ratio"
     ] == "OK"
-    assert monitor_results({**HEALTHY, "finish_reason": "shutdown"}, MONITOR_EXPECTED_FINISH_REASONS="finished, shutdown")[
+    assert monitor_results({**HEALTHY, "finish_reason": "shutdown"}, SPIDERMON_EXPECTED_FINISH_REASONS="finished, shutdown")[
         "finish_reason"
     ] == "OK"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "value"),
+    [
+        ("MONITOR_MAX_ERRORS", "SPIDERMON_MAX_ERRORS", "3"),
+        ("MONITOR_EXPECTED_FINISH_REASONS", "SPIDERMON_EXPECTED_FINISH_REASONS", "finished, shutdown"),
+        ("MONITOR_MAX_VALIDATION_ERRORS", "SPIDERMON_MAX_ITEM_VALIDATION_ERRORS", "2"),
+    ],
+)
+def test_the_old_monitor_setting_names_still_work_with_a_deprecation_warning(old, new, value):
+    with pytest.warns(ScrapyDeprecationWarning, match=f"^{old} is deprecated: use {new}$"):
+        crawler = crawler_with(**{old: value})
+    expected = [name.strip() for name in value.split(",")] if new == "SPIDERMON_EXPECTED_FINISH_REASONS" else value
+    assert crawler.settings.get(new) == expected
 
 
 def test_failed_ratio_counts_finished_postings_only():
@@ -89,9 +111,9 @@ def test_failed_ratio_counts_finished_postings_only():
     ("name", "value", "message"),
     [
         ("MONITOR_MAX_FAILED_RATIO", "1.5", "MONITOR_MAX_FAILED_RATIO must be a ratio from 0 to 1"),
-        ("MONITOR_MAX_ERRORS", "-1", "MONITOR_MAX_ERRORS must be at least 0"),
+        ("SPIDERMON_MAX_ERRORS", "-1", "SPIDERMON_MAX_ERRORS must be at least 0"),
         ("MONITORS_FAIL_EXIT", "maybe", "MONITORS_FAIL_EXIT must be 1 or 0"),
-        ("MONITOR_EXPECTED_FINISH_REASONS", " , ", "MONITOR_EXPECTED_FINISH_REASONS must name at least one"),
+        ("SPIDERMON_EXPECTED_FINISH_REASONS", " , ", "SPIDERMON_EXPECTED_FINISH_REASONS must name at least one"),
         ("PROGRESS_INTERVAL", "soon", "PROGRESS_INTERVAL must be a number of seconds"),
     ],
 )

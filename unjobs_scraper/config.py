@@ -218,11 +218,11 @@ class Config:
     browser_ignore_https_errors: bool
     progress_interval: float
     monitors_fail_exit: bool
-    monitor_expected_finish_reasons: frozenset[str]
-    monitor_max_errors: int
+    expected_finish_reasons: frozenset[str]
+    max_errors: int
+    max_item_validation_errors: int
     monitor_max_failed_ratio: float
     monitor_min_listings: int
-    monitor_max_validation_errors: int
 
     @property
     def only_consumes_shared_queue(self) -> bool:
@@ -258,11 +258,11 @@ class Config:
             browser_ignore_https_errors=_flag(settings, "BROWSER_IGNORE_HTTPS_ERRORS"),
             progress_interval=_seconds(settings, "PROGRESS_INTERVAL"),
             monitors_fail_exit=_flag(settings, "MONITORS_FAIL_EXIT"),
-            monitor_expected_finish_reasons=_names(settings, "MONITOR_EXPECTED_FINISH_REASONS"),
-            monitor_max_errors=_whole_number(settings, "MONITOR_MAX_ERRORS", 0),
+            expected_finish_reasons=_names(settings, "SPIDERMON_EXPECTED_FINISH_REASONS"),
+            max_errors=_whole_number(settings, "SPIDERMON_MAX_ERRORS", 0),
+            max_item_validation_errors=_whole_number(settings, "SPIDERMON_MAX_ITEM_VALIDATION_ERRORS", 0),
             monitor_max_failed_ratio=_ratio(settings, "MONITOR_MAX_FAILED_RATIO"),
             monitor_min_listings=_whole_number(settings, "MONITOR_MIN_LISTINGS", 0),
-            monitor_max_validation_errors=_whole_number(settings, "MONITOR_MAX_VALIDATION_ERRORS", 0),
         )
 
 

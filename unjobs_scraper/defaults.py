@@ -32,8 +32,10 @@ BROWSER_IGNORE_HTTPS_ERRORS = False
 # Seeing what the crawler does (README: "Progress, monitors and the dashboard").
 PROGRESS_INTERVAL = 30.0
 MONITORS_FAIL_EXIT = True
-MONITOR_EXPECTED_FINISH_REASONS = "finished,shutdown"
-MONITOR_MAX_ERRORS = 0
+# Spidermon's own monitors read theirs (README: "Run monitors"); the old MONITOR_* names of the
+# first three still work for one release, with a deprecation warning (monitors.RENAMED_SETTINGS).
+SPIDERMON_EXPECTED_FINISH_REASONS = "finished,shutdown"
+SPIDERMON_MAX_ERRORS = 0
+SPIDERMON_MAX_ITEM_VALIDATION_ERRORS = 0
 MONITOR_MAX_FAILED_RATIO = 0.1
 MONITOR_MIN_LISTINGS = 1
-MONITOR_MAX_VALIDATION_ERRORS = 0

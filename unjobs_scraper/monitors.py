@@ -1,39 +1,54 @@
 """Run monitors with Spidermon: is a crawl that just ended healthy?
 
-At spider close, ``CrawlHealth`` checks the finish reason, the error count, the share of finished
-postings that failed, that listing pages showed any posting at all, and the item validation errors
-counted by ``validation.ItemValidationPipeline``. Thresholds are the ``MONITOR_*`` settings. Each
-result is logged (``[Spidermon] Crawl health/failed postings ratio... FAIL``) and kept in the stats
-under ``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE`` when one
-failed (unless ``MONITORS_FAIL_EXIT=0``).
+At spider close, Spidermon's own ``FinishReasonMonitor``, ``ErrorCountMonitor`` and
+``ItemValidationMonitor`` (their ``SPIDERMON_*`` settings), and two of this project's: the share
+of finished postings that failed (``CrawlHealth``), and that listing pages showed any posting at
+all (``PostingsDiscovered``, a ``BaseStatMonitor``). Each result is logged
+(``[Spidermon] Crawl health/failed postings ratio... FAIL``) and kept in the stats under
+``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE`` when one failed
+(unless ``MONITORS_FAIL_EXIT=0``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import warnings
 
-from spidermon import Monitor, MonitorSuite, monitors
+from scrapy.exceptions import ScrapyDeprecationWarning
+from spidermon import Monitor, monitors
 from spidermon import settings as spidermon_settings
 from spidermon.contrib.scrapy.extensions import Spidermon
+from spidermon.contrib.scrapy.monitors import (
+    ErrorCountMonitor,
+    FinishReasonMonitor,
+    ItemValidationMonitor,
+    SpiderCloseMonitorSuite,
+)
+from spidermon.contrib.scrapy.monitors.base import BaseStatMonitor
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult, SpiderMonitorRunner
 
-from unjobs_scraper.config import Config
+from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.stats import (
     FAILED_STAT,
-    INDEX_PAGES_PARSED_STAT,
     LISTINGS_SEEN_STAT,
     MONITORS_FAILED_STAT,
     MONITORS_PASSED_STAT,
     MONITORS_STAT,
     PROCESSED_STAT,
     SKIPPED_STAT,
-    VALIDATION_ERRORS_STAT,
 )
 
 logger = logging.getLogger(__name__)
 
 MONITORS_FAILED_EXIT_CODE = 3
 """1 is Scrapy's own (the crawl could not start), 2 a bad setting."""
+RENAMED_SETTINGS = {
+    "MONITOR_EXPECTED_FINISH_REASONS": "SPIDERMON_EXPECTED_FINISH_REASONS",
+    "MONITOR_MAX_ERRORS": "SPIDERMON_MAX_ERRORS",
+    "MONITOR_MAX_VALIDATION_ERRORS": "SPIDERMON_MAX_ITEM_VALIDATION_ERRORS",
+}
+"""Old name → Spidermon's name; the old ones work for one more release, with a warning."""
 
 
 def failed_ratio(stats) -> float:
@@ -45,25 +60,14 @@ def failed_ratio(stats) -> float:
 
 @monitors.name("Crawl health")
 class CrawlHealth(Monitor):
-    """The checks of a crawl that has just closed, against the ``MONITOR_*`` thresholds."""
+    """The share of the postings finished in this crawl that failed, against
+    ``MONITOR_MAX_FAILED_RATIO``: a ratio of three stats, which ``BaseStatMonitor`` cannot take."""
 
     longMessage = False  # a failure says what was measured and the threshold, not unittest's repr
 
     @property
     def config(self) -> Config:
         return self.data.config
-
-    @monitors.name("finish reason")
-    def test_finish_reason(self):
-        reason = self.data.stats.get("finish_reason")
-        expected = sorted(self.config.monitor_expected_finish_reasons)
-        self.assertIn(reason, expected, f"finish reason {reason!r}, expected one of {expected}")
-
-    @monitors.name("error count")
-    def test_error_count(self):
-        errors = self.data.stats.get("log_count/ERROR", 0)
-        limit = self.config.monitor_max_errors
-        self.assertLessEqual(errors, limit, f"{errors} errors logged, MONITOR_MAX_ERRORS={limit}")
 
     @monitors.name("failed postings ratio")
     def test_failed_ratio(self):
@@ -72,29 +76,56 @@ class CrawlHealth(Monitor):
             ratio, limit, f"{ratio:.1%} of finished postings failed, MONITOR_MAX_FAILED_RATIO={limit}"
         )
 
-    @monitors.name("postings discovered")
-    def test_discovered(self):
-        """Judged on the index pages this process read: a resumed crawl, or a worker whose
-        partners read every index page, read none, and a site that answered none is exit code 8."""
-        if not self.data.stats.get(INDEX_PAGES_PARSED_STAT):
-            return
-        seen, minimum = self.data.stats.get(LISTINGS_SEEN_STAT, 0), self.config.monitor_min_listings
-        self.assertGreaterEqual(
-            seen, minimum, f"listing pages showed {seen} postings, MONITOR_MIN_LISTINGS={minimum}"
-        )
 
-    @monitors.name("item validation")
-    def test_item_validation(self):
-        errors, limit = self.data.stats.get(VALIDATION_ERRORS_STAT, 0), self.config.monitor_max_validation_errors
-        self.assertLessEqual(
-            errors, limit, f"{errors} item validation errors, MONITOR_MAX_VALIDATION_ERRORS={limit}"
-        )
+@monitors.name("Postings discovered")
+class PostingsDiscovered(BaseStatMonitor):
+    """The listing pages showed at least ``MONITOR_MIN_LISTINGS`` postings.
+
+    Skipped (``SPIDERMON_MONITOR_SKIPPING_RULES``) in a process that read no index page: a resumed
+    ``JOBDIR`` crawl, or a Redis worker whose partners read them all; a site that answered none
+    is exit code 8.
+    """
+
+    stat_name = LISTINGS_SEEN_STAT
+    threshold_setting = "MONITOR_MIN_LISTINGS"
+    threshold_datatype = int
+    assert_type = ">="
 
 
-class CloseMonitors(MonitorSuite):
-    """``SPIDERMON_SPIDER_CLOSE_MONITORS``."""
+CHECK_NAMES = {
+    FinishReasonMonitor: "finish_reason",
+    ErrorCountMonitor: "error_count",
+    ItemValidationMonitor: "item_validation",
+    PostingsDiscovered: "postings_discovered",
+}
+"""Each check's name in the stats (``unjobs/monitors/<name>``) and in the exit code's line."""
 
-    monitors = [CrawlHealth]
+
+class CloseMonitors(SpiderCloseMonitorSuite):
+    """``SPIDERMON_SPIDER_CLOSE_MONITORS``: Spidermon's suite (it applies the skipping rules)
+    with the checks this project runs."""
+
+    monitors = [FinishReasonMonitor, ErrorCountMonitor, ItemValidationMonitor, CrawlHealth, PostingsDiscovered]
+
+
+class MonitorSettings:
+    """Add-on: the old ``MONITOR_*`` names of Spidermon's settings still work, with a warning, and
+    a comma-separated ``SPIDERMON_EXPECTED_FINISH_REASONS`` (from the environment) is a list."""
+
+    def update_settings(self, settings) -> None:
+        for old, new in RENAMED_SETTINGS.items():
+            value, priority = settings.get(old), settings.getpriority(old)
+            if value is None and old in os.environ:
+                value, priority = os.environ[old], settings.getpriority(new)
+            if value is None:
+                continue
+            warnings.warn(f"{old} is deprecated: use {new}", ScrapyDeprecationWarning, stacklevel=2)
+            if priority >= (settings.getpriority(new) or 0):
+                settings.set(new, value, priority=priority)
+        reasons = settings.get("SPIDERMON_EXPECTED_FINISH_REASONS")
+        if isinstance(reasons, str):
+            names = [name.strip() for name in reasons.split(",") if name.strip()]
+            settings.set("SPIDERMON_EXPECTED_FINISH_REASONS", names, settings.getpriority("SPIDERMON_EXPECTED_FINISH_REASONS"))
 
 
 class LoggedMonitorResult(SpiderMonitorResult):
@@ -122,12 +153,16 @@ class LoggedMonitorRunner(SpiderMonitorRunner):
 
 
 class MonitorsExtension(Spidermon):
-    """Spidermon's extension with the project's ``Config`` in the monitors' data, results in stats."""
+    """Spidermon's extension with the project's ``Config`` in the monitors' data, results in stats.
+
+    Spidermon's ``from_crawler`` reads a dozen settings into its ``__init__``; the crawl's
+    ``Config`` is added beside them rather than threaded through that signature.
+    """
 
     @classmethod
     def from_crawler(cls, crawler):
         extension = super().from_crawler(crawler)
-        extension.config = Config.from_settings(crawler.settings)
+        extension.config = crawler_config(crawler)
         return extension
 
     def _generate_data_for_spider(self, spider):
@@ -137,9 +172,12 @@ class MonitorsExtension(Spidermon):
         """Spidermon's own, with ``LoggedMonitorRunner`` (it hard-codes its runner) and the stats."""
         data = self._generate_data_for_spider(spider)
         stats = self.crawler.stats
+        for counted in (ErrorCountMonitor.stat_name, ItemValidationMonitor.stat_name):
+            stats.inc_value(counted, 0)  # none counted is zero (passes), not a missing stat (skipped)
         for suite in suites:
             result = LoggedMonitorRunner(spider).run(suite, **data)
             stats.inc_value(MONITORS_PASSED_STAT, len(result.monitors_passed_results), start=0)
             stats.inc_value(MONITORS_FAILED_STAT, len(result.monitors_failed_results), start=0)
             for outcome in result.monitor_results:
-                stats.set_value(MONITORS_STAT + outcome.monitor.method_name.replace(" ", "_"), outcome.status)
+                name = CHECK_NAMES.get(type(outcome.monitor)) or outcome.monitor.method_name.replace(" ", "_")
+                stats.set_value(MONITORS_STAT + name, outcome.status)

@@ -62,6 +62,8 @@ ITEM_PIPELINES = {
 # Progress and run monitors (README: "Progress, monitors and the dashboard").
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["unjobs_scraper.monitors.CloseMonitors"]
+# A process that read no index page has nothing to judge "postings discovered" on.
+SPIDERMON_MONITOR_SKIPPING_RULES = {"Postings discovered": [["unjobs/index/parsed", "==", 0]]}
 
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -74,7 +76,10 @@ DOWNLOAD_HANDLERS = {
     "http": "unjobs_scraper.cloudflare.handler.CloudflareDownloadHandler",
     "https": "unjobs_scraper.cloudflare.handler.CloudflareDownloadHandler",
 }
-ADDONS = {"unjobs_scraper.cloudflare.launch.BrowserAddon": 0}  # PLAYWRIGHT_LAUNCH_OPTIONS from CHROMIUM_PATH
+ADDONS = {
+    "unjobs_scraper.monitors.MonitorSettings": -1,  # the renamed monitor settings, first
+    "unjobs_scraper.cloudflare.launch.BrowserAddon": 0,  # PLAYWRIGHT_LAUNCH_OPTIONS from CHROMIUM_PATH
+}
 PLAYWRIGHT_BROWSER_PROVIDER = "unjobs_scraper.cloudflare.launch.LazyBrowserProvider"
 PLAYWRIGHT_MAX_CONTEXTS = 1  # one context: every page shares the clearance cookie
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
