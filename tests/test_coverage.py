@@ -23,12 +23,12 @@ from tests.replica import Replica
 from unjobs_scraper.backfill import ASKED, FIRST_CRAWL, GAP, PERIODIC, Backfill
 from unjobs_scraper.commands.crawl import postings_only
 from unjobs_scraper.commands.export import EXPORT_COLUMNS
-from unjobs_scraper.dashboard.queries import Filters
 from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
 from unjobs_scraper.parsing import linked_urls
 from unjobs_scraper.progress import backfill_progress
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
+from unjobs_scraper.storage.dashboard_queries import Filters
 from unjobs_scraper.storage.store import BACKFILL_STATE
 
 SITE = "https://unjobs.org/"

@@ -24,17 +24,17 @@ from unjobs_scraper.cloudflare.launch import find_chromium
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.dashboard.database import Database
-from unjobs_scraper.dashboard.pages import Limits
-from unjobs_scraper.dashboard.queries import (
+from unjobs_scraper.dashboard.server import DashboardServer, local_redirect
+from unjobs_scraper.dashboard.views import Limits
+from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
+from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage.dashboard_queries import (
     Filters,
     facet_values,
     matching_count,
     postings_page,
     processed_per_hour,
 )
-from unjobs_scraper.dashboard.server import DashboardServer, local_redirect
-from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
-from unjobs_scraper.storage import open_store
 
 README_SCREENSHOT = "DASHBOARD_SCREENSHOT"
 """Where ``make screenshot`` has the chart test save the README's picture; tests write nothing tracked."""

@@ -18,7 +18,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
-from unjobs_scraper.dashboard import pages
+from unjobs_scraper.dashboard import views
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.render import STATIC, render
 from unjobs_scraper.storage import Store
@@ -56,7 +56,7 @@ def local_redirect(target: str, **params: object) -> str:
 class DashboardServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, database: Database, host: str, port: int, limits: pages.Limits = pages.Limits()) -> None:
+    def __init__(self, database: Database, host: str, port: int, limits: views.Limits = views.Limits()) -> None:
         super().__init__((host, port), DashboardHandler)
         self.database = database
         self.limits = limits
@@ -99,10 +99,10 @@ class DashboardHandler(BaseHTTPRequestHandler):
         query = parse_qs(url.query)
         run = self.server.database.run
         if url.path == "/":
-            context = run(pages.overview, self.server.limits)
+            context = run(views.overview, self.server.limits)
             return self._page(HTTPStatus.OK, "overview.html", requeued=query.get("requeued", [None])[0], **context)
         if url.path == "/postings":
-            return self._page(HTTPStatus.OK, "postings.html", **run(pages.postings, query, self.server.limits))
+            return self._page(HTTPStatus.OK, "postings.html", **run(views.postings, query, self.server.limits))
         if match := POSTING_PATH.match(url.path):
             posting = run(Store.get, match.group(1))
             if posting is not None:
@@ -120,7 +120,7 @@ class DashboardHandler(BaseHTTPRequestHandler):
         form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         if not self.server.token_matches(form.get("token", [""])[0]):
             return self._page(HTTPStatus.FORBIDDEN, "message.html", message="Wrong or missing token.")
-        requeued = self.server.database.run(pages.requeue, form.get("post_number", []))
+        requeued = self.server.database.run(views.requeue, form.get("post_number", []))
         self.send_response(HTTPStatus.SEE_OTHER)
         self.send_header("Location", local_redirect(form.get("next", ["/"])[0], requeued=len(requeued)))
         self.send_header("Content-Length", "0")

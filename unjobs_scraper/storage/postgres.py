@@ -125,6 +125,11 @@ class PostgresDialect:
             self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK_KEY,))
             yield
 
+    @staticmethod
+    def utc_hour(column: str) -> str:
+        """SQL for a timestamp column's UTC hour as ``YYYY-MM-DDTHH``."""
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
+
     def quote(self, identifier: str) -> str:
         return sql.Identifier(identifier).as_string(self._connection)
 

@@ -95,6 +95,11 @@ class SqliteDialect:
             yield
 
     @staticmethod
+    def utc_hour(column: str) -> str:
+        """SQL for a timestamp column's UTC hour as ``YYYY-MM-DDTHH`` (stored as UTC ISO text)."""
+        return f"substr({column}, 1, 13)"
+
+    @staticmethod
     def quote(identifier: str) -> str:
         return '"' + identifier.replace('"', '""') + '"'
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
-from unjobs_scraper.dashboard.queries import (
+from unjobs_scraper.storage.dashboard_queries import (
     Filters,
     dead_letter_page,
     facet_values,

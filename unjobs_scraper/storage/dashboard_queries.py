@@ -1,4 +1,5 @@
-"""What the dashboard reads, each query bounded and served by an index (migration 3).
+"""What the dashboard reads (``dashboard/views.py``), each query bounded and served by an index
+(migration 3).
 
 The postings table pages by keyset on ``post_number`` (newest first), never by OFFSET, so page
 500 costs what page 1 does. Counts of a filtered table stop at ``DASHBOARD_COUNT_CAP``.
@@ -19,11 +20,6 @@ LISTED_COLUMNS = (
 )
 FACET_COLUMNS = {"organization": "organization_name", "country": "location_country"}
 SEARCHED_COLUMNS = ("post_name", "organization_name", "location_city")
-HOUR_BUCKET = {
-    # 'YYYY-MM-DDTHH' in UTC on both backends; SQLite stores timestamps as UTC ISO text.
-    "postgresql": "to_char(crawled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
-    "sqlite": "substr(crawled_at, 1, 13)",
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +123,7 @@ def facet_values(store: Store, facet: str) -> list[str]:
 
 def processed_per_hour(store: Store, since: datetime) -> dict[str, int]:
     """Postings downloaded and parsed per UTC hour (``YYYY-MM-DDTHH``) since ``since``."""
-    bucket = HOUR_BUCKET[store.dialect.name]
+    bucket = store.dialect.utc_hour("crawled_at")
     rows = store.dialect.execute(
         f"SELECT {bucket} AS hour, COUNT(*) AS n FROM {TABLE} WHERE crawled_at >= %(since)s GROUP BY {bucket}",
         {"since": since},
