@@ -9,6 +9,9 @@ import pytest
 from tests.crawling import run_crawl, run_scrapy
 from tests.databases import stored_rows, temporary_postgres_schema
 from tests.replica import Replica
+from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.jobads.grades import normalize
+from unjobs_scraper.storage import open_store
 
 pytestmark = pytest.mark.crawl
 
@@ -77,6 +80,29 @@ def test_descriptions_become_clean_markdown_and_keep_their_html(big_replica, big
         )
         assert [bad for bad in spec.description_forbidden if bad in markdown] == [], number
         assert rows[number]["post_content_html"].strip()
+
+
+def test_every_processed_posting_gets_its_job_ad(big_replica, big_crawl):
+    database_url, result, _ = big_crawl
+    store = open_store(parse_database_url(database_url))
+    try:
+        ads = {number: store.job_ad(number) for number in big_replica.site.post_numbers()}
+    finally:
+        store.close()
+    assert result.stats["unjobs/job_ads/derived"] == 210
+    site_countries = {"Qatar": "QAT", "Switzerland": "CHE", "Colombia": "COL", "Côte d'Ivoire": "CIV",
+                      "Brazil": "BRA", "Kenya": "KEN", "Jordan": "JOR", "China": "CHN", "Bangladesh": "BGD",
+                      "United States of America": "USA", "Türkiye": "TUR", "Democratic Republic of the Congo": "COD",
+                      "Senegal": "SEN", "Thailand": "THA", "Ukraine": "UKR", "Italy": "ITA", "Lebanon": "LBN",
+                      "South Sudan": "SSD", "Singapore": "SGP"}
+    wrong = [
+        (number, spec.country, ad["country_code"], spec.grade, ad["grade"])
+        for number, ad in ads.items()
+        for spec in [big_replica.site.posting(number)]
+        if ad["country_code"] != site_countries[spec.country]
+        or (spec.grade is not None and (ad["grade"], ad["grade_source"]) != (normalize(spec.grade).value[0], spec.grade))
+    ]
+    assert wrong == []
 
 
 def test_second_crawl_downloads_only_what_changed(database_url):

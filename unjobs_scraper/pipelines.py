@@ -1,4 +1,4 @@
-"""Item pipelines: Markdown from the description, then status-tracked upserts."""
+"""Item pipelines: Markdown from the description, status-tracked upserts, then the job ad."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from scrapy.exceptions import DropItem
 
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.items import Listing, Posting, PostingFailure
+from unjobs_scraper.jobads import derive
 from unjobs_scraper.markdown import html_to_markdown
-from unjobs_scraper.stats import FAILED_STAT, POSTINGS_STAT, PROCESSED_STAT
+from unjobs_scraper.stats import FAILED_STAT, JOB_ADS_STAT, POSTINGS_STAT, PROCESSED_STAT
 from unjobs_scraper.storage import crawler_store
 from unjobs_scraper.storage.columns import POSTING_COLUMNS
 
@@ -70,3 +71,27 @@ class PostingStorePipeline:
             raise DropItem(f"posting {adapter['post_number']} {error}")
         self.store.save_posting(adapter)
         self.crawler.stats.inc_value(PROCESSED_STAT)
+
+
+class JobAdPipeline:
+    """Derives each saved posting's structured job ad (``jobads``) and stores it in ``job_ads``.
+
+    After the posting is saved: a rule that fails on odd text costs the job ad, never the posting.
+    """
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.store = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.store = crawler_store(self.crawler)
+
+    def process_item(self, item):
+        if isinstance(item, Posting):
+            self.store.save_job_ad(derive(ItemAdapter(item)))
+            self.crawler.stats.inc_value(JOB_ADS_STAT)
+        return item

@@ -57,6 +57,7 @@ ITEM_PIPELINES = {
     "unjobs_scraper.pipelines.MarkdownPipeline": 300,
     "unjobs_scraper.validation.ItemValidationPipeline": 400,
     "unjobs_scraper.pipelines.PostingStorePipeline": 800,
+    "unjobs_scraper.pipelines.JobAdPipeline": 850,
 }
 
 # Progress and run monitors (README: "Progress, monitors and the dashboard").

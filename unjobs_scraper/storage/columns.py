@@ -17,6 +17,7 @@ TIMESTAMP_COLUMNS = frozenset(
         "last_walked_at",
         "started_at",
         "heartbeat_at",
+        "derived_at",
     }
 )
 DATE_COLUMNS = frozenset({"closing_date"})

@@ -136,6 +136,32 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
+    # Structured job ads (unjobs_scraper/jobads/), one row per posting, derived from what is stored.
+    (
+        7,
+        (
+            """
+            CREATE TABLE job_ads (
+                post_number TEXT PRIMARY KEY,
+                grade TEXT, grade_source TEXT, grade_category TEXT,
+                contract_type TEXT, contract_type_source TEXT,
+                duration_months INTEGER, duration_months_source TEXT,
+                renewable BOOLEAN, renewable_source TEXT,
+                min_years_experience INTEGER, min_years_experience_source TEXT,
+                education_level TEXT, education_level_source TEXT,
+                experience_in_lieu BOOLEAN, experience_in_lieu_source TEXT,
+                languages TEXT, languages_source TEXT,
+                description_language TEXT, description_language_source TEXT,
+                home_based BOOLEAN, home_based_source TEXT,
+                country_code TEXT, country_code_source TEXT,
+                deadline TEXT, deadline_source TEXT,
+                derived_at {timestamp} NOT NULL
+            )
+            """,
+            "CREATE INDEX job_ads_grade_idx ON job_ads (grade_category, grade)",
+            "CREATE INDEX job_ads_country_idx ON job_ads (country_code)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

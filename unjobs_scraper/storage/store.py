@@ -544,6 +544,23 @@ class Store:
         )
         return {row["host"]: row for row in rows}
 
+    # -- structured job ads -------------------------------------------------------------------
+
+    def save_job_ad(self, row: Mapping[str, Any]) -> None:
+        """A posting's job ad (``jobads.derive``), replacing what an earlier derivation stored."""
+        columns = list(row)
+        assignments = ", ".join(f"{self.dialect.quote(c)} = excluded.{self.dialect.quote(c)}" for c in columns[1:])
+        self.dialect.execute(
+            f"INSERT INTO job_ads ({self._columns(columns)}, derived_at)"
+            f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(now)s)"
+            f" ON CONFLICT (post_number) DO UPDATE SET {assignments}, derived_at = excluded.derived_at",
+            self._params(row, columns),
+        )
+
+    def job_ad(self, post_number: str) -> dict[str, Any] | None:
+        rows = self.dialect.execute("SELECT * FROM job_ads WHERE post_number = %(n)s", {"n": post_number})
+        return rows[0] if rows else None
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, post_number: str) -> dict[str, Any] | None:

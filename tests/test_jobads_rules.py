@@ -1,0 +1,261 @@
+"""The structured job ads' rules, one family at a time, on written-out sentences in English, French
+and Spanish, the hard cases included: alternatives, ranges, "an asset" / "un atout" /
+"deseable", numbers in words, a degree "or equivalent", a time zone named by its city."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from unjobs_scraper.jobads import JOB_AD_FIELDS, derive
+from unjobs_scraper.jobads.contracts import contract_type, duration_months, renewable
+from unjobs_scraper.jobads.deadlines import deadline
+from unjobs_scraper.jobads.grades import grade, normalize
+from unjobs_scraper.jobads.languages import description_language, languages
+from unjobs_scraper.jobads.locations import country_code, home_based
+from unjobs_scraper.jobads.requirements import (
+    education_level,
+    experience_in_lieu,
+    min_years_experience,
+)
+
+
+def value(found):
+    return None if found is None else found.value
+
+
+# -- grades -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("P3", ("P-3", "professional")), ("P-3", ("P-3", "professional")), ("P 3", ("P-3", "professional")),
+        ("D1", ("D-1", "director")), ("ASG", ("ASG", "director")), ("USG", ("USG", "director")),
+        ("GS-5", ("G-5", "general-service")), ("G5", ("G-5", "general-service")),
+        ("NOB", ("NO-B", "national-officer")), ("NO-C", ("NO-C", "national-officer")),
+        ("FS-4", ("FS-4", "field-service")), ("SB-3", ("SB-3", "service-contract")),
+        ("LICA 9", ("LICA-9", "consultancy")), ("NPSA-8", ("NPSA-8", "service-contract")),
+        ("IPSA-10", ("IPSA-10", "service-contract")),
+        ("Consultant", ("consultant", "consultancy")), ("Individual Contractor", ("consultant", "consultancy")),
+        ("Intern", ("intern", "internship")), ("Stagiaire", ("intern", "internship")),
+        ("UN Volunteer (UNV)", ("UNV", "volunteer")), ("Junior Professional Officer", ("JPO", "professional")),
+        ("P8", None), ("IPSA-3", None), ("Officer", None),
+    ],
+)
+def test_grades_as_the_site_and_postings_write_them(written, expected):
+    assert value(normalize(written)) == expected
+
+
+def test_the_grade_category_wins_then_the_title_then_a_labelled_line():
+    assert grade("P4", "Officer (P-3)", "") == (("P-4", "professional"), "P4")
+    assert value(grade(None, "Programme Officer (P-3)", "Grade: P-5")) == ("P-3", "professional")
+    assert grade(None, "Programme Officer", "Classe : NO-B\nLieu : Dakar") == (("NO-B", "national-officer"), "Classe : NO-B")
+    assert value(grade(None, "Programme Officer", "Nivel: P-2; Lugar: Lima")) == ("P-2", "professional")
+    assert grade(None, "Programme Officer", "Reports to the P-5 Chief of Section.") is None  # another post's grade
+
+
+# -- contracts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "description", "expected"),
+    [
+        ("Fixed Term", "", "fixed-term"),
+        ("Temporary", "", "temporary"),
+        ("NPSA", "", "personnel-service-agreement"),
+        ("Service Contract", "", "service-contract"),
+        ("International Consultant", "", "consultancy"),
+        ("Something new", "", "other"),
+        (None, "Type of contract: Temporary appointment (TA).", "temporary"),
+        (None, "Type de contrat : durée déterminée.", "fixed-term"),
+        (None, "Tipo de contrato: contrato individual (IC).", "consultancy"),
+        (None, "This is a UN Volunteer assignment.", "volunteer"),
+        (None, "Responsible for the budget.", None),
+    ],
+)
+def test_contract_types(category, description, expected):
+    assert value(contract_type(category, description)) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "months", "renews"),
+    [
+        ("The initial contract will be for one year, renewable subject to performance.", 12, True),
+        ("Duration of assignment: 6 months, with possibility of extension.", 6, True),
+        ("Durée du contrat : six (6) mois, non renouvelable.", 6, False),
+        ("Duración del contrato: 11 meses. El contrato es renovable.", 11, True),
+        ("At least 5 years of experience. The contract is non-renewable.", None, False),
+        ("Minimum two years of experience in project management.", None, None),
+    ],
+)
+def test_contract_duration_and_renewal(description, months, renews):
+    assert (value(duration_months(description)), value(renewable(description))) == (months, renews)
+
+
+# -- requirements -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "years"),
+    [
+        ("A minimum of seven (7) years of progressively responsible experience is required.", 7),
+        ("At least 5 years of relevant work experience.", 5),
+        ("3-5 years of experience in data analysis.", 3),
+        ("10+ years of professional experience.", 10),
+        ("Seven years of experience with a first-level degree, or 5 with an advanced degree.", 5),
+        ("Au moins cinq (5) années d'expérience professionnelle pertinente.", 5),
+        ("Un minimum de 2 ans d'expérience est exigé.", 2),
+        ("Se requiere un mínimo de tres (3) años de experiencia laboral.", 3),
+        ("Experiencia: de 4 a 6 años en gestión de proyectos.", 4),
+        ("The project will run for 3 years.", None),  # years, but no experience
+    ],
+)
+def test_fewest_years_of_experience(description, years):
+    assert value(min_years_experience(description)) == years
+
+
+@pytest.mark.parametrize(
+    ("description", "level", "in_lieu"),
+    [
+        ("Advanced university degree (Master's degree or equivalent) in economics.", "master", None),
+        (
+            "Advanced university degree (Master's or equivalent). A first-level university degree in combination with"
+            " two additional years of qualifying experience may be accepted in lieu of the advanced university degree.",
+            "bachelor", True,
+        ),
+        ("Bachelor's degree or equivalent in social sciences.", "bachelor", None),
+        ("PhD in epidemiology is required.", "doctorate", None),
+        ("High school diploma or equivalent.", "secondary", None),
+        ("Diplôme universitaire supérieur (master ou équivalent) en droit.", "master", None),
+        ("Licence en gestion ; un diplôme d'études secondaires accompagné de 6 ans d'expérience peut en tenir lieu.", "secondary", True),
+        ("Título universitario avanzado (maestría) en ingeniería.", "master", None),
+        ("Educación secundaria completa.", "secondary", None),
+        ("Licenciatura en economía; un título universitario avanzado es deseable.", "bachelor", None),
+        ("Fluency in English is required.", None, None),
+    ],
+)
+def test_lowest_education_accepted_and_experience_in_lieu(description, level, in_lieu):
+    assert (value(education_level(description)), value(experience_in_lieu(description))) == (level, in_lieu)
+
+
+# -- languages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Fluency in English is required; knowledge of French is desirable.", {"en": "required", "fr": "desirable"}),
+        (
+            "Fluency in English and French is required. Knowledge of Spanish or Arabic would be an asset.",
+            {"en": "required", "fr": "required", "es": "desirable", "ar": "desirable"},
+        ),
+        ("La maîtrise du français est exigée et la connaissance de l'anglais serait un atout.", {"fr": "required", "en": "desirable"}),
+        ("Se requiere dominio del español; el conocimiento del inglés es deseable.", {"es": "required", "en": "desirable"}),
+        ("Desirable: Portuguese, German.", {"pt": "desirable", "de": "desirable"}),
+        ("Working knowledge of Russian or Chinese is an advantage.", {"ru": "desirable", "zh": "desirable"}),
+        ("The office works with French-speaking partners.", None),
+    ],
+)
+def test_languages_required_or_desirable(description, expected):
+    assert value(languages(description)) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("The incumbent will be responsible for the coordination of the programme with the partners.", "en"),
+        ("Le titulaire du poste sera chargé de la coordination des activités avec les partenaires.", "fr"),
+        ("El titular del puesto será responsable de la coordinación de las actividades con los socios.", "es"),
+        ("Budget.", None),
+    ],
+)
+def test_the_language_a_description_is_written_in(description, expected):
+    assert value(description_language(description)) == expected
+
+
+# -- where --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("United States of America", "USA"), ("Côte d'Ivoire", "CIV"), ("Türkiye", "TUR"),
+        ("Bolivia (Plurinational State of)", "BOL"), ("Iran (Islamic Republic of)", "IRN"),
+        ("Democratic Republic of the Congo", "COD"), ("United Republic of Tanzania", "TZA"),
+        ("Viet Nam", "VNM"), ("State of Palestine", "PSE"), ("Kosovo", "XKX"),
+        ("United Kingdom of Great Britain and Northern Ireland", "GBR"), ("Home-based", None), (None, None),
+    ],
+)
+def test_country_codes_from_the_sites_names(name, code):
+    assert value(country_code(name)) == code
+
+
+@pytest.mark.parametrize(
+    ("city", "description", "expected"),
+    [
+        ("Home-based", "", True),
+        (None, "This is a home-based consultancy.", True),
+        (None, "The consultant will work remotely.", True),
+        (None, "Le poste est basé à Genève ; pas de télétravail.", False),
+        (None, "Le consultant travaillera à domicile.", True),
+        (None, "El trabajo es presencial en la oficina de Lima.", False),
+        (None, "Modalidad: teletrabajo.", True),
+        (None, "Duty station: Nairobi.", None),
+    ],
+)
+def test_home_based(city, description, expected):
+    assert value(home_based(city, description)) == expected
+
+
+# -- deadlines ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "language", "expected"),
+    [
+        ("Deadline for applications: 15 October 2025 (midnight New York time).", "en", "2025-10-15T23:59:00-04:00"),
+        ("Closing date: 31 December 2025 at 23:59 GMT+1.", "en", "2025-12-31T23:59:00+01:00"),
+        ("Apply by October 5, 2026, 17:00 EAT.", "en", "2026-10-05T17:00:00+03:00"),
+        ("Closing date: 20 January 2026, 17:00.", "en", "2026-01-20T17:00"),
+        ("Date limite de dépôt des candidatures : 15 novembre 2025 à 17h00 (heure de Genève).", "fr", "2025-11-15T17:00:00+01:00"),
+        ("Fecha límite: 30 de noviembre de 2025.", "es", "2025-11-30"),
+        ("Closing date: 2026-01-05", "en", "2026-01-05"),
+    ],
+)
+def test_deadlines_with_time_and_zone_when_stated(description, language, expected):
+    assert value(deadline(description, language, None)) == expected
+
+
+def test_without_a_stated_deadline_the_listings_closing_date():
+    assert deadline("Apply online.", "en", date(2025, 10, 15)) == ("2025-10-15", "the listing's closing date")
+    assert deadline("Apply online.", "en", None) is None
+
+
+# -- one posting, every field -------------------------------------------------------------------
+
+
+def test_a_stored_posting_becomes_a_job_ad_with_the_source_of_each_field():
+    posting = {
+        "post_number": "1758015049233", "post_name": "Programme Management Officer", "grade": "P3",
+        "contract": "Fixed Term", "location_country": "Côte d'Ivoire", "location_city": "Abidjan",
+        "closing_date": date(2025, 10, 15),
+        "post_content": (
+            "### Education\n\nAdvanced university degree (Master's or equivalent) in economics. A first-level"
+            " university degree in combination with two additional years of qualifying experience may be"
+            " accepted in lieu of the advanced university degree.\n\n### Work experience\n\nA minimum of five"
+            " (5) years of progressively responsible experience is required.\n\n### Languages\n\nFluency in"
+            " English and French is required; knowledge of Spanish is desirable.\n\nThe initial appointment"
+            " is for one year and is renewable. Deadline for applications: 15 October 2025."
+        ),
+    }
+    row = derive(posting)
+    assert {name: row[name] for name in JOB_AD_FIELDS} == {
+        "grade": "P-3", "grade_category": "professional", "contract_type": "fixed-term",
+        "duration_months": 12, "renewable": True, "min_years_experience": 5, "education_level": "bachelor",
+        "experience_in_lieu": True, "languages": '{"en": "required", "es": "desirable", "fr": "required"}',
+        "description_language": "en", "home_based": None, "country_code": "CIV", "deadline": "2025-10-15",
+    }
+    assert (row["grade_source"], row["country_code_source"]) == ("P3", "Côte d'Ivoire")
+    assert row["home_based_source"] is None  # not said: null, never invented
