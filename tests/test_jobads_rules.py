@@ -196,6 +196,7 @@ def test_country_codes_from_the_sites_names(name, code):
     ("city", "description", "expected"),
     [
         ("Home-based", "", True),
+        (None, "", None),
         (None, "This is a home-based consultancy.", True),
         (None, "The consultant will work remotely.", True),
         (None, "Le poste est basé à Genève ; pas de télétravail.", False),
@@ -206,7 +207,11 @@ def test_country_codes_from_the_sites_names(name, code):
     ],
 )
 def test_home_based(city, description, expected):
-    assert value(home_based(city, description)) == expected
+    assert value(home_based(city, None, description)) == expected
+
+
+def test_a_title_that_says_home_based_is_enough():
+    assert home_based(None, "Consultant – Home-based", "") == (True, "Consultant – Home-based")
 
 
 # -- deadlines ----------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ LOCATIONS = (  # (country, city)
     ("Singapore", "Singapore"),
 )
 
-GRADES = ("P-2", "P-3", "P-4", "P-5", "D-1", "NO-B", "G-5", "G-6", "SB-4", "UNV", "Consultant", "Intern")
+GRADES = ("P-2", "P3", "P 4", "P-5", "D-1", "NOB", "G-5", "GS-6", "SB-4", "UNV", "Consultant", "Intern")
+"""As the site writes them, spelling variants included."""
 CONTRACTS = (
     "Fixed-term", "Temporary appointment", "Consultancy", "Internship", "UN Volunteer",
     "Service contract", "Contrat à durée déterminée",
@@ -130,18 +131,16 @@ def _responsibilities(d: Description, rng: random.Random, pn: str) -> None:
 
 
 def _qualifications(d: Description, rng: random.Random, pn: str) -> None:
-    """An ordered list holding a nested unordered list."""
-    years = rng.choice(("two", "five", "seven", "ten"))
+    """An ordered list holding a nested unordered list (the requirements themselves are the
+    profile's, ``profiles.py``: this section says nothing that would contradict them)."""
+    skill = rng.choice(("planning and organizing", "teamwork", "communication", "accountability"))
     d.html_parts.append(
-        "<h4>Qualifications</h4>\n<ol>\n"
-        "  <li>Advanced university degree in economics or law</li>\n"
-        f"  <li>At least {years} years of relevant experience\n"
-        "    <ul><li>Experience in conflict settings is desirable</li></ul>\n  </li>\n</ol>"
+        "<h4>Competencies</h4>\n<ol>\n"
+        "  <li>Professionalism and integrity in all work</li>\n"
+        f"  <li>Demonstrated {skill} skills\n"
+        "    <ul><li>Builds trust with colleagues and partners</li></ul>\n  </li>\n</ol>"
     )
-    d.markers += [
-        "Advanced university degree in economics or law",
-        f"At least {years} years of relevant experience",
-    ]
+    d.markers += ["Professionalism and integrity in all work", f"Demonstrated {skill} skills"]
 
 
 def _assessment_table(d: Description, rng: random.Random, pn: str) -> None:
@@ -212,7 +211,7 @@ def _multilingual(d: Description, rng: random.Random, pn: str) -> None:
             "نرحب بالمتقدمين من جميع الجنسيات",
             "欢迎所有国籍的申请人",
             "Join us 🌍 and make a difference 🤝",
-            "Se valorará el conocimiento del español y del portugués.",
+            "Nuestro compromiso con la diversidad es firme.",
         ),
         k=2,
     )

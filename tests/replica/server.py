@@ -171,10 +171,13 @@ class Replica:
         return Route(OTHER, lambda: _html(404, render_not_found(path)))
 
     def _control(self, request: Request) -> Response:
-        """``GET /__replica__/stats`` and ``POST /__replica__/reset``."""
+        """``GET /__replica__/stats``, ``GET /__replica__/profiles`` (each posting's requirements:
+        the truth extraction is scored against) and ``POST /__replica__/reset``."""
         endpoint = (request.method, request.path.removeprefix(CONTROL_PREFIX))
         if endpoint == ("GET", "stats"):
             return _json(self.stats())
+        if endpoint == ("GET", "profiles"):
+            return _json({number: self.site.posting(number).profile.as_json() for number in self.site.post_numbers()})
         if endpoint == ("POST", "reset"):
             self.reset_stats()
             return _json(self.stats())

@@ -26,6 +26,7 @@ from tests.replica.content import (
     THEMES,
     make_description,
 )
+from tests.replica.profiles import Profile, make_profile
 from tests.replica.urls import FACETS, NON_UN, posting_path
 
 START_TIME = datetime(2025, 9, 16, 14, 0, 0, tzinfo=UTC)
@@ -68,6 +69,8 @@ class PostingSpec:
     relative_href: bool
     category_order: tuple[str, ...]
     """Labels of the category rows present on the page, in page order."""
+    profile: Profile
+    """What the posting asks of a candidate: the truth extraction is scored against."""
 
     def facet_slugs(self, facet: str) -> set[str]:
         """The slugs under which this posting appears in a facet listing (see ``urls.FACETS``)."""
@@ -273,9 +276,12 @@ class Site:
         # Closing dates are after the clock, and after today's date, which a crawler compares them
         # to: the site lists open vacancies only.
         opens_until = max(self._now.date(), date.today())
+        title = rng.choice(ROLES) + rng.choice(ROLE_SUFFIXES)
+        closing_date = opens_until + timedelta(days=rng.randint(2, 45))
+        profile, requirements_html = make_profile(self.seed, post_number, title, grade, contract, country, closing_date)
         self._postings[post_number] = PostingSpec(
             post_number=post_number,
-            title=rng.choice(ROLES) + rng.choice(ROLE_SUFFIXES),
+            title=title,
             organization=organization,
             country=country,
             city=city,
@@ -283,14 +289,15 @@ class Site:
             grade=grade,
             contract=contract,
             theme=theme,
-            closing_date=opens_until + timedelta(days=rng.randint(2, 45)),
+            closing_date=closing_date,
             listing_updated_at=updated,
             apply_url=apply_format.format(pn=post_number) if apply_format else None,
-            description_html=description.html,
+            description_html=description.html + "\n" + requirements_html,
             description_markers=tuple(description.markers),
             description_forbidden=tuple(description.forbidden),
             relative_href=rng.random() < 0.3,
             category_order=tuple(city_label if label == "City" else label for label in order),
+            profile=profile,
         )
         return post_number
 

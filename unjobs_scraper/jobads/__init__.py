@@ -52,7 +52,7 @@ def derive(posting: Mapping[str, Any]) -> dict[str, Any]:
         "experience_in_lieu": requirements.experience_in_lieu(text),
         "languages": found_languages and Found(json.dumps(found_languages.value, sort_keys=True), found_languages.source),
         "description_language": language,
-        "home_based": locations.home_based(posting.get("location_city"), text),
+        "home_based": locations.home_based(posting.get("location_city"), posting.get("post_name"), text),
         "country_code": locations.country_code(posting.get("location_country")),
         "deadline": deadlines.deadline(text, language and language.value, posting.get("closing_date")),
     }

@@ -30,6 +30,8 @@ _TYPES = (
     (INTERNSHIP, r"intern(?:ship)?\b|stage\b|stagiaire|pasant"),
 )
 _TYPE_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _TYPES]
+_CONTRACT_CONTEXT = re.compile(r"contract|contrat|contrato|appointment|nomination|nombramiento|assignment|affectation|modalidad")
+"""In a description, only a clause about the contract says its type ("Stage" heads an assessment table)."""
 _MONTHS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:months?|mois|meses)\b")
 _YEARS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:years?|ans?|annees?|anos?)\b")
 _DURATION_CONTEXT = re.compile(r"duration|period|contract|appointment|assignment|initial|duree|periode|contrat|duracion|periodo|contrato")
@@ -44,7 +46,8 @@ def contract_type(category_value: str | None, description: str) -> Found[str] | 
     if category_value:
         return Found(_type_of(folded(category_value)) or OTHER, category_value.strip())
     for clause in clauses(description):
-        if (kind := _type_of(folded(clause))) is not None:
+        text = folded(clause)
+        if _CONTRACT_CONTEXT.search(text) and (kind := _type_of(text)) is not None:
             return Found(kind, clause)
     return None
 

@@ -49,7 +49,9 @@ _NEAR = 40
 def deadline(description: str, language: str | None, closing_date: date | None) -> Found[str] | None:
     """ISO 8601: ``2025-10-15``, or ``2025-10-15T23:59`` / ``2025-10-15T23:59:00+01:00`` when the
     posting states a time (and a zone); the listing's ``closing_date`` when the description has none."""
-    languages = [language] if language in ("en", "fr", "es") else ["en", "fr", "es"]
+    languages = ["en", "fr", "es"]  # a French deadline line in an English description is French
+    if language in languages:
+        languages.insert(0, languages.pop(languages.index(language)))
     for clause in clauses(description):
         label = _LABEL.search(folded(clause))
         if label is None:

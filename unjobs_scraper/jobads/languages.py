@@ -34,6 +34,11 @@ _ASKED = re.compile(
     r"|maitrise|connaissance|courant|requis|exige|indispensable|obligatoire|parl|ecrit"
     r"|dominio|conocimiento|fluid|requiere|requerid|imprescindible|indispensable|obligatori|habl|escrit|idioma|langue|language"
 )
+_DEMAND = re.compile(
+    r"required|essential|mandatory|must|fluen|exige|requis|indispensable|obligatoire|maitrise"
+    r"|requiere|requerid|imprescindible|dominio"
+)
+_BREAK = re.compile(r",| and | et | y | while | but | mais | pero ")
 # Words that tell the language of a description, three of the commonest in each.
 _STOPWORDS = {
     "en": {"the", "and", "of", "with", "for", "is", "to", "in", "will", "be"},
@@ -64,12 +69,17 @@ def languages(description: str) -> Found[dict[str, str]] | None:
 
 
 def _asset_start(text: str, asset: re.Match) -> int:
-    """Where the desirable part of a clause begins: at the clause that the asset word closes
-    ("knowledge of French is desirable") or opens ("desirable: French"), whichever names it."""
-    before = text[: asset.start()]
-    cut = max(before.rfind(" and "), before.rfind(", "), before.rfind(" while "), before.rfind(" et "),
-              before.rfind(" y "), before.rfind(" mais "), before.rfind(" but "), before.rfind(" pero "))
-    return cut if cut >= 0 else -1
+    """Where the desirable part of a clause begins. A clause that asks for a language before its
+    asset word ("English is required, and French an asset") changes course at the first break
+    after that demand; one that asks for nothing before it ("knowledge of Russian and Spanish is
+    an advantage") is desirable throughout."""
+    demand = None
+    for demand in _DEMAND.finditer(text, 0, asset.start()):
+        pass
+    if demand is None:
+        return -1
+    breaks = [m.start() for m in _BREAK.finditer(text, demand.end(), asset.start())]
+    return breaks[0] if breaks else asset.start()
 
 
 def description_language(description: str) -> Found[str] | None:

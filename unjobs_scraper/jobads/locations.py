@@ -53,10 +53,12 @@ def country_code(name: str | None) -> Found[str] | None:
     return None
 
 
-def home_based(city: str | None, description: str) -> Found[bool] | None:
-    """True when the job can be done from home, False when the posting says it cannot, else None."""
-    if city and _HOME_BASED.search(folded(city)):
-        return Found(True, city)
+def home_based(city: str | None, title: str | None, description: str) -> Found[bool] | None:
+    """True when the job can be done from home (its city, title or description says so), False
+    when the posting says it cannot, else None."""
+    for named in (city, title):
+        if named and _HOME_BASED.search(folded(named)):
+            return Found(True, named)
     verdict: Found[bool] | None = None
     for clause in clauses(description):
         text = folded(clause)

@@ -15,18 +15,18 @@ SECONDARY, BACHELOR, MASTER, DOCTORATE = "secondary", "bachelor", "master", "doc
 EDUCATION_LEVELS = (SECONDARY, BACHELOR, MASTER, DOCTORATE)
 """Lowest first."""
 
-_YEARS_WORD = r"(?:years?|yrs|ans|annees|anos)"
+_YEARS_WORD = r"(?:years?|yrs|ans?|annees?|anos?)"
 # "7 years", "seven (7) years", "3-5 years", "5+ years", "cinq (5) années", "cinco (5) años"
 _YEARS = re.compile(rf"\b({NUMBER})(?:\s*\(\d{{1,2}}\))?(?:\s*(?:-|–|to|a|à)\s*{NUMBER}(?:\s*\(\d{{1,2}}\))?)?\s*\+?\s*{_YEARS_WORD}\b")
 # The alternative's number, its "years" left out: "or 5 with an advanced degree", "ou 5 avec", "o 5 con"
 _ALTERNATIVE = re.compile(rf"\b(?:or|ou|o)\s+({NUMBER})(?:\s*\(\d{{1,2}}\))?\s+(?:with|avec|con)\b")
 _EXPERIENCE = re.compile(r"experien")
 _EDUCATION_CONTEXT = re.compile(
-    r"degree|diploma|diplome|titulo|education|educacion|graduate|diplomado|licenciatura|licence|bachelor|master|maitrise|maestria|doctor|phd|baccalaureat|bachillerato|secondary|secondaire|secundaria|high school"
+    r"degree|diploma|diplome|titulo|education|educacion|graduate|diplomado|licenciatura|licence|bachelor|master|maitrise (?:en|universitaire)|maestria|doctor|phd|baccalaureat|bachillerato|secondary|secondaire|secundaria|high school"
 )
 _LEVELS = (
     (DOCTORATE, re.compile(r"\bph\.?\s?d\b|doctora(?:te|l|t|do)")),
-    (MASTER, re.compile(r"advanced (?:university )?degree|master'?s?\b|maitrise|diplome universitaire superieur|titulo (?:universitario )?avanzado|maestria|post-?graduate|postgrado")),
+    (MASTER, re.compile(r"advanced (?:university )?degree|master'?s?\b|maitrise (?:en|universitaire)|diplome universitaire superieur|titulo (?:universitario )?avanzado|maestria|post-?graduate|postgrado")),
     (BACHELOR, re.compile(r"first[- ]level (?:university )?degree|bachelor'?s?|(?<!advanced )university degree|licence\b|licenciatura|diplome universitaire(?! superieur)|titulo universitario(?! avanzado)|diplome de premier cycle|undergraduate")),
     (SECONDARY, re.compile(r"high school|secondary (?:school|education)|diplome d'etudes secondaires|etudes secondaires|baccalaureat|educacion secundaria|bachillerato|ensenanza secundaria")),
 )
@@ -42,7 +42,7 @@ def min_years_experience(description: str) -> Found[int] | None:
     best: Found[int] | None = None
     for clause in sentences(description):  # "7 years of experience; or 5 with a PhD" is one
         text = folded(clause)
-        if not _EXPERIENCE.search(text):
+        if not _EXPERIENCE.search(text) or _IN_LIEU.search(text):  # in lieu: years added to a degree
             continue
         years = [number(m[1]) for m in _YEARS.finditer(text)] + [number(m[1]) for m in _ALTERNATIVE.finditer(text)]
         if years and (best is None or min(years) < best.value):
