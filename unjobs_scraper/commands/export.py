@@ -1,4 +1,5 @@
-"""``scrapy export``: the whole stored copy as JSON Lines or CSV, streamed, for any table size."""
+"""``scrapy export``: the whole stored copy as JSON Lines or CSV, or the open postings as schema.org
+``JobPosting`` JSON-LD, streamed, for any table size."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from contextlib import nullcontext
 from datetime import date, datetime
 
 from unjobs_scraper.cli import StoreCommand, open_configured_store
+from unjobs_scraper.jobads.schema_org import write_job_postings
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 from unjobs_scraper.storage.schema import LIFECYCLES
 
 EXPORT_COLUMNS = (
     "post_number", "source_url", "post_name", "organization_name", "location_country", "location_city",
     "closing_date", "grade", "contract", "theme", "apply_url", "listing_title", "listing_updated_at",
     "lifecycle", "lifecycle_changed_at", "status", "crawled_at", "post_content", "post_content_html",
+    *(f"job_ad_{name}" for name in JOB_AD_FIELDS),
 )
-"""Every export has these columns, in this order."""
-FORMATS = ("jsonl", "csv")
+"""Every CSV and JSON Lines export has these columns, in this order: the posting, then its
+structured job ad (``job_ad_grade``, ...; empty where the posting does not say)."""
+FORMATS = ("jsonl", "csv", "jobposting")
 
 
 def exported(row: dict) -> dict:
@@ -31,6 +36,8 @@ def exported(row: dict) -> dict:
 def write_rows(rows, output, file_format: str) -> int:
     """Write rows one by one (nothing is held but the current one); returns how many."""
     count = 0
+    if file_format == "jobposting":
+        return write_job_postings(rows, output)
     if file_format == "csv":
         writer = csv.DictWriter(output, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
@@ -44,10 +51,13 @@ def write_rows(rows, output, file_format: str) -> int:
 
 class Command(StoreCommand):
     def syntax(self) -> str:
-        return "[--format jsonl|csv] [--lifecycle open|closed|withdrawn] [-o FILE]"
+        return "[--format jsonl|csv|jobposting] [--lifecycle open|closed|withdrawn] [-o FILE]"
 
     def short_desc(self) -> str:
-        return "Write every stored posting (or those of one lifecycle) as JSON Lines or CSV"
+        return (
+            "Write every stored posting (or those of one lifecycle) as JSON Lines or CSV, or the open ones"
+            " as schema.org JobPosting JSON-LD"
+        )
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -61,7 +71,8 @@ class Command(StoreCommand):
         target = open(opts.output, "w", newline="", encoding="utf-8") if opts.output else nullcontext(sys.stdout)
         try:
             with target as output:
-                count = write_rows(store.iter_postings(opts.lifecycle), output, file_format)
+                lifecycle = "open" if file_format == "jobposting" else opts.lifecycle
+                count = write_rows(store.iter_postings(lifecycle), output, file_format)
         finally:
             store.close()
         if opts.output:

@@ -38,6 +38,8 @@ def format_summary(summary: dict) -> str:
         *(f"  {status:<11} {count}" for status, count in counts.items()),
         *format_coverage(summary["coverage"]),
         f"dead-letter queue: {summary['dead_letter']}",
+        "job ads, share with a value: "
+        + ", ".join(f"{name} {rate:.0%}" for name, rate in summary["job_ad_fill_rates"].items()),
     ]
     oldest = summary["oldest_pending"]
     if oldest:
@@ -66,7 +68,7 @@ class Command(StoreCommand):
     def short_desc(self) -> str:
         return (
             "Show postings per status and lifecycle, coverage (listings, backfills), the oldest pending"
-            " one, the last errors, the dead-letter queue and the ways past Cloudflare"
+            " one, the last errors, the dead-letter queue, the job ads' fill rates and the ways past Cloudflare"
         )
 
     def add_options(self, parser) -> None:
@@ -76,7 +78,7 @@ class Command(StoreCommand):
     def run(self, args, opts) -> None:
         store = open_configured_store(self.settings)
         try:
-            summary = {**store.summary(), "coverage": store.coverage()}
+            summary = {**store.summary(), "coverage": store.coverage(), "job_ad_fill_rates": store.job_ad_fill_rates()}
         finally:
             store.close()
         print(json.dumps(summary, default=str, indent=2) if opts.json else format_summary(summary))

@@ -23,17 +23,9 @@ from typing import Any
 
 from unjobs_scraper.jobads import contracts, deadlines, grades, languages, locations, requirements
 from unjobs_scraper.jobads.text import Found
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
 __all__ = ["JOB_AD_FIELDS", "Found", "derive"]
-
-JOB_AD_FIELDS = (
-    "grade", "grade_category", "contract_type", "duration_months", "renewable", "min_years_experience",
-    "education_level", "experience_in_lieu", "languages", "description_language", "home_based",
-    "country_code", "deadline",
-)
-"""Each also has a ``<field>_source`` column: the raw text it came from (``grade_category``'s is
-``grade_source``)."""
-
 
 def derive(posting: Mapping[str, Any]) -> dict[str, Any]:
     """The job ad of one stored posting (its ``raw_job_data`` row, or a ``Posting``): every field

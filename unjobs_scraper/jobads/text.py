@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
 Value = TypeVar("Value")
 
 _CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|\n+|;\s*|\s+[•·▪]\s+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+_COMBINING = re.compile("[\u0300-\u036f]")
+cache_per_posting = lru_cache(maxsize=8)
+"""The rule families of one posting split the same description: split it once."""
 NUMBER_WORDS = {
     # English, French, Spanish: the numbers a posting writes out for years or months
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -36,16 +40,20 @@ def number(token: str) -> int:
     return int(token) if token.isdigit() else NUMBER_WORDS[token]
 
 
-def clauses(text: str) -> list[str]:
+@cache_per_posting
+def clauses(text: str) -> tuple[str, ...]:
     """Sentences and the parts of a sentence that ``;`` or a bullet separates, trimmed."""
-    return [part.strip() for part in _CLAUSE_BREAK.split(text) if part and part.strip()]
+    return tuple(part.strip() for part in _CLAUSE_BREAK.split(text) if part and part.strip())
 
 
-def sentences(text: str) -> list[str]:
+@cache_per_posting
+def sentences(text: str) -> tuple[str, ...]:
     """Sentences and lines, trimmed: a clause's alternatives (``; or 5 with a PhD``) stay with it."""
-    return [part.strip() for part in _SENTENCE_BREAK.split(text) if part and part.strip()]
+    return tuple(part.strip() for part in _SENTENCE_BREAK.split(text) if part and part.strip())
 
 
+@lru_cache(maxsize=4096)
 def folded(text: str) -> str:
-    """Lower case without accents, for matching words written either way (``experiencia``)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    """Lower case without accents, for matching words written either way (``experiencia``).
+    Cached: every rule family reads the same clauses."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))

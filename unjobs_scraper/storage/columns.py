@@ -45,3 +45,10 @@ POSTING_COLUMNS = (
     "post_content",
     "post_content_html",
 )
+JOB_AD_FIELDS = (
+    "grade", "grade_category", "contract_type", "duration_months", "renewable", "min_years_experience",
+    "education_level", "experience_in_lieu", "languages", "description_language", "home_based",
+    "country_code", "deadline",
+)
+"""The structured job ad's fields (table ``job_ads``, ``unjobs_scraper/jobads``); each but
+``grade_category`` has a ``<field>_source`` column beside it."""

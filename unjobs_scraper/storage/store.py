@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from unjobs_scraper.storage import schema
-from unjobs_scraper.storage.columns import LISTING_COLUMNS, POSTING_COLUMNS
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS, LISTING_COLUMNS, POSTING_COLUMNS
 
 TABLE = "raw_job_data"
 BACKFILL_STATE = "backfill"
@@ -412,6 +412,9 @@ class Store:
         )  # LIKE's "_" matches any character: the names are checked again here
         return {row["name"]: CrawlState(row["value"], row["updated_at"]) for row in rows if row["name"].startswith(prefix)}
 
+    def delete_state(self, name: str) -> None:
+        self.dialect.execute("DELETE FROM crawl_state WHERE name = %(name)s", {"name": name})
+
     def get_state(self, name: str) -> CrawlState | None:
         rows = self.dialect.execute(
             "SELECT value, updated_at FROM crawl_state WHERE name = %(name)s", {"name": name}
@@ -511,17 +514,26 @@ class Store:
         }
 
     def iter_postings(self, lifecycle: str | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
-        """Every stored posting (or those of one lifecycle), in post-number order, a batch at a time:
-        memory stays flat whatever the table's size (keyset pages, never OFFSET)."""
-        after = ""
+        """Every stored posting (or those of one lifecycle), in post-number order: memory stays
+        flat whatever the table's size."""
+        for rows in self.iter_posting_batches(lifecycle=lifecycle, batch=batch):
+            yield from rows
+
+    def iter_posting_batches(
+        self, lifecycle: str | None = None, batch: int = 1000, after: str = ""
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Stored postings after ``after``, in post-number order, ``batch`` rows at a time (keyset
+        pages, never OFFSET), each posting with its job ad's columns (``job_ad_*``, null without one)."""
         condition = " AND lifecycle = %(lifecycle)s" if lifecycle else ""
+        joined = ", ".join(f"job_ads.{self.dialect.quote(name)} AS {self.dialect.quote('job_ad_' + name)}" for name in JOB_AD_FIELDS)
         while True:
             rows = self.dialect.execute(
-                f"SELECT * FROM {TABLE} WHERE post_number > %(after)s{condition}"
-                " ORDER BY post_number LIMIT %(batch)s",
+                f"SELECT {TABLE}.*, {joined} FROM {TABLE} LEFT JOIN job_ads USING (post_number)"
+                f" WHERE post_number > %(after)s{condition} ORDER BY post_number LIMIT %(batch)s",
                 {"after": after, "lifecycle": lifecycle, "batch": batch},
             )
-            yield from rows
+            if rows:
+                yield rows
             if len(rows) < batch:
                 return
             after = rows[-1]["post_number"]
@@ -548,18 +560,35 @@ class Store:
 
     def save_job_ad(self, row: Mapping[str, Any]) -> None:
         """A posting's job ad (``jobads.derive``), replacing what an earlier derivation stored."""
-        columns = list(row)
+        self.save_job_ads([row])
+
+    def save_job_ads(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Several job ads in one transaction (``scrapy reparse`` writes a batch at a time)."""
+        if not rows:
+            return
+        columns = list(rows[0])
         assignments = ", ".join(f"{self.dialect.quote(c)} = excluded.{self.dialect.quote(c)}" for c in columns[1:])
-        self.dialect.execute(
+        statement = (
             f"INSERT INTO job_ads ({self._columns(columns)}, derived_at)"
             f" VALUES ({', '.join(f'%({c})s' for c in columns)}, %(now)s)"
-            f" ON CONFLICT (post_number) DO UPDATE SET {assignments}, derived_at = excluded.derived_at",
-            self._params(row, columns),
+            f" ON CONFLICT (post_number) DO UPDATE SET {assignments}, derived_at = excluded.derived_at"
         )
+        with self.dialect.transaction():
+            self.dialect.executemany(statement, [self._params(row, columns) for row in rows])
 
     def job_ad(self, post_number: str) -> dict[str, Any] | None:
-        rows = self.dialect.execute("SELECT * FROM job_ads WHERE post_number = %(n)s", {"n": post_number})
-        return rows[0] if rows else None
+        return self.job_ads([post_number]).get(post_number)
+
+    def job_ads(self, post_numbers: Sequence[str]) -> dict[str, dict[str, Any]]:
+        where, params = self._in("post_number", list(post_numbers))
+        return {row["post_number"]: row for row in self.dialect.execute(f"SELECT * FROM job_ads WHERE {where}", params)}
+
+    def job_ad_fill_rates(self) -> dict[str, float]:
+        """Per field, the share of job ads that have a value (``scrapy status``)."""
+        counted = ", ".join(f"COUNT({self.dialect.quote(name)}) AS {self.dialect.quote(name)}" for name in JOB_AD_FIELDS)
+        row = self.dialect.execute(f"SELECT COUNT(*) AS total, {counted} FROM job_ads")[0]
+        total = row.pop("total")
+        return {name: (row[name] / total if total else 0.0) for name in JOB_AD_FIELDS}
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -1,0 +1,121 @@
+"""The structured job ads through the project's commands: ``scrapy reparse`` (no download),
+``scrapy export`` (JobPosting JSON-LD, and the job ad's columns in CSV and JSON Lines) and
+``scrapy status`` (fill rates), over one crawl of the replica."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from tests.crawling import run_crawl, run_scrapy
+from tests.replica import Replica
+from unjobs_scraper.commands.reparse import PROGRESS_STATE
+from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS
+
+pytestmark = pytest.mark.crawl
+
+GOOGLE_REQUIRED = ("title", "description", "datePosted", "hiringOrganization")
+"""Google's required JobPosting properties, with ``jobLocation`` (or a remote job's pair)."""
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """(replica, database URL) after one crawl of 60 postings."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('jobads') / 'unjobs.sqlite3'}"
+    with Replica(postings=60, seed=92) as replica:
+        assert run_crawl(replica.base_url, url).returncode == 0
+        yield replica, url
+
+
+def job_ads(url: str) -> dict[str, dict]:
+    store = open_store(parse_database_url(url))
+    try:
+        return {row["post_number"]: row for rows in store.iter_posting_batches() for row in rows}
+    finally:
+        store.close()
+
+
+def test_reparse_derives_every_job_ad_again_without_a_download(crawled):
+    replica, url = crawled
+    before = job_ads(url)
+    store = open_store(parse_database_url(url))
+    try:  # what an older rule had stored: wrong grades for ten postings, none at all for five
+        numbers = sorted(before)
+        store.save_job_ads([{"post_number": n, "grade": "P-9", "grade_source": "old rule"} for n in numbers[:10]])
+        store.dialect.execute("DELETE FROM job_ads WHERE post_number IN (%(a)s, %(b)s, %(c)s, %(d)s, %(e)s)",
+                              dict(zip("abcde", numbers[10:15], strict=True)))
+    finally:
+        store.close()
+    replica.reset_stats()
+    result = run_scrapy(url, "reparse")
+    assert result.returncode == 0, result.stderr
+    assert replica.stats()["served"] == {kind: 0 for kind in replica.stats()["served"]}  # nothing downloaded
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("reparsed 60 postings in ") and lines[0].endswith(", 15 job ads written")
+    assert "  grade                  15 changed" in lines
+    after = job_ads(url)
+    assert {n: after[n]["job_ad_grade"] for n in after} == {n: before[n]["job_ad_grade"] for n in before}
+    again = run_scrapy(url, "reparse")
+    assert again.stdout.splitlines()[0].endswith(", 0 job ads written")  # nothing left to change
+
+
+def test_an_interrupted_reparse_goes_on_where_it_stopped(crawled):
+    _, url = crawled
+    numbers = sorted(job_ads(url))
+    store = open_store(parse_database_url(url))
+    try:
+        store.set_state(PROGRESS_STATE, json.dumps({"after": numbers[39]}))
+    finally:
+        store.close()
+    result = run_scrapy(url, "reparse", "--batch", "7")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("reparsed 20 postings in ")
+    assert f"(went on after {numbers[39]})" in result.stdout
+    assert run_scrapy(url, "reparse").stdout.startswith("reparsed 60 postings")  # finished: from the start
+
+
+def test_jobposting_json_ld_has_what_google_requires(crawled, tmp_path):
+    _, url = crawled
+    out = tmp_path / "jobs.jsonld"
+    result = run_scrapy(url, "export", "--format", "jobposting", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text())
+    postings = document["@graph"]
+    assert document["@context"] == "https://schema.org" and len(postings) == 60
+    for posting in postings:
+        assert posting["@type"] == "JobPosting"
+        assert all(posting.get(name) for name in GOOGLE_REQUIRED), posting["identifier"]
+        assert posting["hiringOrganization"]["name"]
+        assert posting["jobLocation"]["address"]["addressCountry"].isalpha()
+        assert len(posting["jobLocation"]["address"]["addressCountry"]) == 2
+        assert posting["validThrough"] >= posting["datePosted"]
+    assert {posting.get("employmentType") for posting in postings} >= {"FULL_TIME", "CONTRACTOR"}
+    assert any("educationRequirements" in posting for posting in postings)
+    assert any(posting.get("experienceRequirements", {}).get("monthsOfExperience") for posting in postings)
+
+
+def test_csv_and_jsonl_exports_carry_the_job_ad(crawled, tmp_path):
+    _, url = crawled
+    assert run_scrapy(url, "export", "-o", str(tmp_path / "jobs.csv")).returncode == 0
+    with (tmp_path / "jobs.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 60
+    assert {f"job_ad_{name}" for name in JOB_AD_FIELDS} <= set(rows[0])
+    assert {row["job_ad_country_code"] for row in rows} <= {"QAT", "CHE", "COL", "CIV", "BRA", "KEN", "JOR", "CHN",
+                                                          "BGD", "USA", "TUR", "COD", "SEN", "THA", "UKR", "ITA",
+                                                          "LBN", "SSD", "SGP"}
+    jsonl = run_scrapy(url, "export", "--format", "jsonl").stdout.splitlines()
+    assert all(json.loads(line)["job_ad_deadline"] for line in jsonl)
+
+
+def test_status_reports_the_job_ads_fill_rates(crawled):
+    _, url = crawled
+    rates = json.loads(run_scrapy(url, "status", "--json").stdout)["job_ad_fill_rates"]
+    assert set(rates) == set(JOB_AD_FIELDS)
+    assert rates["country_code"] == rates["deadline"] == rates["languages"] == 1.0
+    assert 0 < rates["home_based"] < 1
+    assert "job ads, share with a value: grade " in run_scrapy(url, "status").stdout
