@@ -96,6 +96,28 @@ def test_filters_search_and_capped_counts(store):
     assert facet_values(store, "country") == ["Chile", "Kenya"]
 
 
+def test_filters_on_the_structured_job_ad(store):
+    numbers = add_postings(store, 6)
+    store.save_job_ads([
+        {"post_number": number, "grade": grade, "grade_category": category, "languages": languages, "home_based": home}
+        for number, grade, category, languages, home in zip(numbers, (
+            "P-3", "P-4", "G-5", "NO-B", "consultant", None), (
+            "professional", "professional", "general-service", "national-officer", "consultancy", None), (
+            '{"en": "required"}', '{"en": "required", "fr": "desirable"}', '{"fr": "required"}', None,
+            '{"es": "required"}', None), (True, False, None, None, True, None), strict=True)
+    ])
+    by = lambda **f: {row["post_number"] for row in postings_page(store, Filters(**f), 50).rows}  # noqa: E731
+    assert by(grade_category="professional") == set(numbers[:2])
+    assert by(grade="NO-B") == {numbers[3]}
+    assert by(language="fr") == {numbers[2]}, "desirable is not required"
+    assert by(language="en") == set(numbers[:2])
+    assert by(home_based="yes") == {numbers[0], numbers[4]} and by(home_based="no") == {numbers[1]}
+    assert by(home_based="yes", grade_category="consultancy", organization="UNDP") == {numbers[4]}
+    assert matching_count(store, Filters(grade_category="professional"), cap=100) == 2
+    assert facet_values(store, "grade") == ["G-5", "NO-B", "P-3", "P-4", "consultant"]
+    assert len(by()) == 6, "without a job-ad filter, postings without a job ad are listed too"
+
+
 def test_postings_per_hour_are_utc_hours(store):
     numbers = add_postings(store, 4)
     hours = [datetime(2026, 3, 1, 9, 5, tzinfo=UTC), datetime(2026, 3, 1, 9, 55, tzinfo=UTC),
@@ -251,6 +273,7 @@ def test_filters_and_search_return_the_right_rows(page, dashboard, crawled):
         assert matching(page) == len(wanted)
 
 
+@pytest.mark.crawl
 def test_a_description_with_script_shows_as_text(page, dashboard):
     page.goto(f"{dashboard.url}postings/{SCRIPT_POSTING['post_number']}")
     assert page.locator("#title").inner_text() == SCRIPT_POSTING["post_name"]
@@ -261,6 +284,20 @@ def test_a_description_with_script_shows_as_text(page, dashboard):
     assert page.locator("script, #description img, #metadata a[href^=javascript]").count() == 0
     assert page.evaluate("window.xss") is None and page.dialogs == []
     assert page.locator("#metadata").get_by_text("<b>UNXSS</b>").count() == 1
+
+
+@pytest.mark.crawl
+def test_a_postings_page_shows_its_job_ad_and_where_each_value_came_from(page, dashboard, crawled):
+    store = open_store(parse_database_url(crawled))
+    try:
+        processed = next(row for row in store.all_postings() if row["status"] == "processed")
+        ad = store.job_ad(processed["post_number"])
+    finally:
+        store.close()
+    page.goto(f"{dashboard.url}postings/{processed['post_number']}")
+    table = page.locator("#job-ad")
+    assert table.locator("tr", has_text="country code").inner_text().split("\t")[1:] == [ad["country_code"], processed["location_country"]]
+    assert table.locator("tr", has_text="deadline").count() == 1
 
 
 @pytest.mark.crawl

@@ -22,6 +22,7 @@ from unjobs_scraper.dashboard import views
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.render import STATIC, render
 from unjobs_scraper.storage import Store
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,8 @@ class DashboardHandler(BaseHTTPRequestHandler):
         if match := POSTING_PATH.match(url.path):
             posting = run(Store.get, match.group(1))
             if posting is not None:
-                return self._page(HTTPStatus.OK, "posting.html", posting=posting)
+                job_ad = run(Store.job_ad, match.group(1))
+                return self._page(HTTPStatus.OK, "posting.html", posting=posting, job_ad=job_ad, job_ad_fields=JOB_AD_FIELDS)
         if url.path == "/static/dashboard.css":
             return self._send(HTTPStatus.OK, "text/css; charset=utf-8", (STATIC / "dashboard.css").read_bytes())
         self._page(HTTPStatus.NOT_FOUND, "message.html", message="No such page.")

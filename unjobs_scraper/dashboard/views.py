@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
+from unjobs_scraper.jobads.languages import LANGUAGES
 from unjobs_scraper.storage.dashboard_queries import (
     Filters,
     dead_letter_page,
@@ -53,6 +54,9 @@ def postings(store: Store, query: dict[str, list[str]], limits: Limits) -> dict[
         "lifecycles": LIFECYCLES,
         "organizations": facet_values(store, "organization"),
         "countries": facet_values(store, "country"),
+        "grade_categories": facet_values(store, "grade_category"),
+        "grades": facet_values(store, "grade"),
+        "languages": LANGUAGES,
     }
 
 

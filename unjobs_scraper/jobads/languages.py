@@ -13,6 +13,8 @@ import re
 from unjobs_scraper.jobads.text import Found, clauses, folded
 
 REQUIRED, DESIRABLE = "required", "desirable"
+LANGUAGES = ("ar", "de", "en", "es", "fr", "pt", "ru", "zh")
+"""The languages read: the six UN languages, Portuguese and German (ISO 639-1)."""
 _NAMES = {
     "en": r"english|anglais|ingles",
     "fr": r"french|francais|frances",

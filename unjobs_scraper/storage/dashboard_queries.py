@@ -19,6 +19,9 @@ LISTED_COLUMNS = (
     " processing_attempts, processing_error, updated_at"
 )
 FACET_COLUMNS = {"organization": "organization_name", "country": "location_country"}
+JOB_AD_FACETS = {"grade_category": "grade_category", "grade": "grade"}
+"""Filters on the structured job ad (``job_ads``): the table is joined only when one is set."""
+YES_NO = {"yes": True, "no": False}
 SEARCHED_COLUMNS = ("post_name", "organization_name", "location_city")
 
 
@@ -33,6 +36,12 @@ class Filters:
     status: str = ""
     organization: str = ""
     country: str = ""
+    grade_category: str = ""
+    grade: str = ""
+    language: str = ""
+    """An ISO 639-1 code: postings that require that language."""
+    home_based: str = ""
+    """``yes`` or ``no``."""
     q: str = ""
 
     @classmethod
@@ -51,6 +60,16 @@ class Filters:
             if getattr(self, name):
                 conditions.append(f"{column} = %({name})s")
                 params[name] = getattr(self, name)
+        for name, column in JOB_AD_FACETS.items():
+            if getattr(self, name):
+                conditions.append(f"job_ads.{column} = %({name})s")
+                params[name] = getattr(self, name)
+        if self.language:  # languages is JSON written with sorted keys: {"en": "required", ...}
+            conditions.append("job_ads.languages LIKE %(language)s")
+            params["language"] = f'%"{self.language}": "required"%'
+        if self.home_based in YES_NO:
+            conditions.append("job_ads.home_based = %(home_based)s")
+            params["home_based"] = YES_NO[self.home_based]
         if self.q.isdigit():  # a post number: one index lookup
             conditions.append("post_number = %(q)s")
             params["q"] = self.q
@@ -80,7 +99,7 @@ def postings_page(store: Store, filters: Filters, size: int, after: str = "", be
         params["cursor"] = after or before
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = store.dialect.execute(
-        f"SELECT {LISTED_COLUMNS} FROM {TABLE} {where}"
+        f"SELECT {LISTED_COLUMNS} FROM {_source(filters)} {where}"
         f" ORDER BY post_number {'ASC' if backwards else 'DESC'} LIMIT %(limit)s",
         {**params, "limit": size + 1},
     )
@@ -98,21 +117,27 @@ def matching_count(store: Store, filters: Filters, cap: int) -> int:
     conditions, params = filters.where()
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = store.dialect.execute(
-        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {TABLE} {where} LIMIT %(cap)s) AS matching",
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {_source(filters)} {where} LIMIT %(cap)s) AS matching",
         {**params, "cap": cap + 1},
     )
     return rows[0]["n"]
 
 
+def _source(filters: Filters) -> str:
+    """The postings, joined to their job ads when a filter reads one."""
+    on_job_ad = any(getattr(filters, name) for name in (*JOB_AD_FACETS, "language", "home_based"))
+    return f"{TABLE} LEFT JOIN job_ads USING (post_number)" if on_job_ad else TABLE
+
+
 def facet_values(store: Store, facet: str) -> list[str]:
-    """The distinct organizations (or countries), one index probe each (a loose index scan)."""
-    column = FACET_COLUMNS[facet]
+    """The distinct organizations, countries or grades, one index probe each (a loose index scan)."""
+    table, column = ("job_ads", JOB_AD_FACETS[facet]) if facet in JOB_AD_FACETS else (TABLE, FACET_COLUMNS[facet])
     rows = store.dialect.execute(
         f"""
         WITH RECURSIVE found(value) AS (
-            SELECT MIN({column}) FROM {TABLE}
+            SELECT MIN({column}) FROM {table}
             UNION ALL
-            SELECT (SELECT MIN({column}) FROM {TABLE} WHERE {column} > found.value)
+            SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value)
             FROM found WHERE found.value IS NOT NULL
         )
         SELECT value FROM found WHERE value IS NOT NULL
