@@ -11,7 +11,7 @@ import pytest
 
 from tests.crawling import run_crawl, run_scrapy
 from tests.replica import Replica
-from unjobs_scraper.commands.reparse import PROGRESS_STATE
+from unjobs_scraper.commands.reparse import PROGRESS_STATE, reparse
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_store
 from unjobs_scraper.storage.columns import JOB_AD_FIELDS
@@ -39,6 +39,15 @@ def job_ads(url: str) -> dict[str, dict]:
         store.close()
 
 
+def in_process_reparse(url: str, batch: int = 1000) -> str:
+    """``scrapy reparse``'s work without a process of its own (the command is run once, above)."""
+    store = open_store(parse_database_url(url))
+    try:
+        return reparse(store, batch)
+    finally:
+        store.close()
+
+
 def test_reparse_derives_every_job_ad_again_without_a_download(crawled):
     replica, url = crawled
     before = job_ads(url)
@@ -59,8 +68,7 @@ def test_reparse_derives_every_job_ad_again_without_a_download(crawled):
     assert "  grade                  15 changed" in lines
     after = job_ads(url)
     assert {n: after[n]["job_ad_grade"] for n in after} == {n: before[n]["job_ad_grade"] for n in before}
-    again = run_scrapy(url, "reparse")
-    assert again.stdout.splitlines()[0].endswith(", 0 job ads written")  # nothing left to change
+    assert in_process_reparse(url).splitlines()[0].endswith(", 0 job ads written")  # nothing left to change
 
 
 def test_an_interrupted_reparse_goes_on_where_it_stopped(crawled):
@@ -71,11 +79,10 @@ def test_an_interrupted_reparse_goes_on_where_it_stopped(crawled):
         store.set_state(PROGRESS_STATE, json.dumps({"after": numbers[39]}))
     finally:
         store.close()
-    result = run_scrapy(url, "reparse", "--batch", "7")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith("reparsed 20 postings in ")
-    assert f"(went on after {numbers[39]})" in result.stdout
-    assert run_scrapy(url, "reparse").stdout.startswith("reparsed 60 postings")  # finished: from the start
+    report = in_process_reparse(url, batch=7)
+    assert report.splitlines()[0].startswith("reparsed 20 postings in ")
+    assert f"(went on after {numbers[39]})" in report
+    assert in_process_reparse(url).startswith("reparsed 60 postings")  # finished: from the start
 
 
 def test_jobposting_json_ld_has_what_google_requires(crawled, tmp_path):
@@ -114,7 +121,11 @@ def test_csv_and_jsonl_exports_carry_the_job_ad(crawled, tmp_path):
 
 def test_status_reports_the_job_ads_fill_rates(crawled):
     _, url = crawled
-    rates = json.loads(run_scrapy(url, "status", "--json").stdout)["job_ad_fill_rates"]
+    store = open_store(parse_database_url(url))
+    try:
+        rates = store.job_ad_fill_rates()
+    finally:
+        store.close()
     assert set(rates) == set(JOB_AD_FIELDS)
     assert rates["country_code"] == rates["deadline"] == rates["languages"] == 1.0
     assert 0 < rates["home_based"] < 1

@@ -9,9 +9,18 @@ from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.items import Listing, Posting, PostingFailure
 from unjobs_scraper.jobads import derive
 from unjobs_scraper.markdown import html_to_markdown
-from unjobs_scraper.stats import FAILED_STAT, JOB_ADS_STAT, POSTINGS_STAT, PROCESSED_STAT
+from unjobs_scraper.stats import (
+    DATABASE_UNAVAILABLE_STAT,
+    FAILED_STAT,
+    JOB_ADS_STAT,
+    POSTINGS_STAT,
+    PROCESSED_STAT,
+)
 from unjobs_scraper.storage import crawler_store
 from unjobs_scraper.storage.columns import POSTING_COLUMNS
+
+JOB_AD_BATCH = 200
+"""Job ads written in one transaction."""
 
 
 class MarkdownPipeline:
@@ -74,14 +83,17 @@ class PostingStorePipeline:
 
 
 class JobAdPipeline:
-    """Derives each saved posting's structured job ad (``jobads``) and stores it in ``job_ads``.
+    """Derives each saved posting's structured job ad (``jobads``) and stores it in ``job_ads``,
+    ``JOB_AD_BATCH`` at a time and when the spider closes.
 
-    After the posting is saved: a rule that fails on odd text costs the job ad, never the posting.
+    After the posting is saved, and derived data: a crawler killed outright loses at most one
+    batch of job ads, which ``scrapy reparse`` derives again from the stored postings.
     """
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.store = None
+        self.pending: list[dict] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -92,6 +104,16 @@ class JobAdPipeline:
 
     def process_item(self, item):
         if isinstance(item, Posting):
-            self.store.save_job_ad(derive(ItemAdapter(item)))
-            self.crawler.stats.inc_value(JOB_ADS_STAT)
+            self.pending.append(derive(ItemAdapter(item)))
+            if len(self.pending) >= JOB_AD_BATCH:
+                self._flush()
         return item
+
+    def close_spider(self) -> None:
+        if not self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
+            self._flush()
+
+    def _flush(self) -> None:
+        self.store.save_job_ads(self.pending)
+        self.crawler.stats.inc_value(JOB_ADS_STAT, len(self.pending))
+        self.pending = []

@@ -74,7 +74,8 @@ class Profile:
     education_level: str | None
     experience_in_lieu: bool | None
     languages: dict[str, str] | None
-    description_language: str
+    requirements_language: str
+    """The language the requirements are written in (the rest of the description is English)."""
     home_based: bool | None
     country_code: str
     deadline: str
@@ -127,7 +128,7 @@ def make_profile(seed: int, post_number: str, title: str, grade: str | None, con
         contract_type=contract_type, duration_months=duration, renewable=renewable,
         min_years_experience=years, education_level=education, experience_in_lieu=in_lieu,
         languages={**{code: "desirable" for code in desirable}, **{code: "required" for code in required}},
-        description_language=lang, home_based=home, country_code=COUNTRY_CODES[country], deadline=deadline,
+        requirements_language=lang, home_based=home, country_code=COUNTRY_CODES[country], deadline=deadline,
     )
     heading = {"en": "Requirements", "fr": "Qualifications requises", "es": "Requisitos"}[lang]
     html = f"<h4>{heading}</h4>\n" + "\n".join(f"<p>{escape(part)}</p>" for part in parts)
