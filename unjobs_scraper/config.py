@@ -171,10 +171,12 @@ def _names(settings, name: str) -> frozenset[str]:
 
 
 def _impersonation(settings) -> str:
-    """``auto``, ``off``, or one of curl_cffi's browser profiles."""
+    """``auto``, ``off``, or one of curl_cffi's browser profiles (curl_cffi loaded only to check one)."""
+    value = str(_setting(settings, "CLOUDFLARE_IMPERSONATE") or "").strip().lower()
+    if value in ("auto", "off"):
+        return value
     from curl_cffi import BrowserType
 
-    value = str(_setting(settings, "CLOUDFLARE_IMPERSONATE") or "").strip().lower()
     profiles = {b.value for b in BrowserType}
     families = {re.match(r"[a-z]+", profile)[0] for profile in profiles}  # "chrome": its newest
     if value in ("auto", "off") or value in profiles or value in families:

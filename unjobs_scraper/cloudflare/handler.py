@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 
 from scrapy.exceptions import DownloadTimeoutError
-from scrapy_impersonate import ImpersonateDownloadHandler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from unjobs_scraper.cloudflare.browser_pages import fetch_in_page, page_usable
@@ -63,7 +62,9 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
         config = crawler_config(crawler)
         self.ignore_https_errors = config.browser_ignore_https_errors
         self.fetch_concurrency = config.browser_fetch_concurrency
-        self._impersonated: ImpersonateDownloadHandler | None = None
+        self._impersonated = None
+        """scrapy-impersonate's handler, made (and imported: curl_cffi costs every crawl process a
+        third of a second to load) for the first impersonated request."""
         self._cloudflare: CloudflareMiddleware | None = None
 
     async def download_request(self, request):
@@ -73,6 +74,8 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
             return await self._bounded(request, self._fetch_in_browser(request))
         if client == Strategy.IMPERSONATED:
             if self._impersonated is None:
+                from scrapy_impersonate import ImpersonateDownloadHandler
+
                 self._impersonated = ImpersonateDownloadHandler(self._crawler)
             return await self._impersonated.download_request(request)
         return await super().download_request(request)  # a browser page, or Scrapy's own client

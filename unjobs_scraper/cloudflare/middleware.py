@@ -17,7 +17,6 @@ import logging
 import re
 import time
 
-from curl_cffi import BrowserType
 from playwright.async_api import Error as PlaywrightError
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
@@ -63,7 +62,10 @@ _CHROME_TARGET = re.compile(r"chrome(\d+)")
 
 def impersonation_target(browser_version: str) -> str:
     """The newest curl_cffi Chrome profile not newer than the solving browser (its TLS fingerprint);
-    the newest of all when the version is unknown."""
+    the newest of all when the version is unknown. curl_cffi is loaded here, after a solve: most
+    crawls never need it."""
+    from curl_cffi import BrowserType
+
     major = int(browser_version.split(".")[0]) if browser_version[:1].isdigit() else 0
     versions = sorted(
         int(match[1]) for b in BrowserType if (match := _CHROME_TARGET.fullmatch(b.value))
