@@ -57,23 +57,23 @@ def test_three_workers_share_one_queue_and_fetch_each_posting_once(
     postgresql_url, redis_settings, tmp_path
 ):
     # Plain one-off workers are run 500 postings at a time in test_worker_faults.py.
-    with Replica(postings=300, seed=12, latency_ms=10) as replica:
+    with Replica(postings=150, seed=12, latency_ms=10) as replica:
         workers = start_workers(replica, postgresql_url, redis_settings, tmp_path, 3)
         seeded = seed(replica, postgresql_url, redis_settings)
         assert seeded.returncode == 0, seeded.stderr
         assert wait_all(workers) == [0, 0, 0]
         rows = stored_rows(postgresql_url)
-        assert len(rows) == 300
+        assert len(rows) == 150
         assert {row["status"] for row in rows.values()} == {"processed"}
         hits = replica.stats()["posting_hits"]
-        assert len(hits) == 300 and set(hits.values()) == {1}
+        assert len(hits) == 150 and set(hits.values()) == {1}
         shares = [stats.get("unjobs/postings/processed", 0) for stats in worker_stats(tmp_path, 3)]
-        assert sum(shares) == 300
+        assert sum(shares) == 150
         assert all(share > 0 for share in shares), shares
 
 
 def test_flushing_redis_midway_loses_no_posting(postgresql_url, redis_settings, tmp_path):
-    with Replica(postings=300, seed=13, latency_ms=30) as replica:
+    with Replica(postings=200, seed=13, latency_ms=30) as replica:
         # A short lease: an index walk cut by the flush is resumed once idle workers notice it.
         workers = start_workers(replica, postgresql_url, redis_settings, tmp_path, 3, PROCESSING_LEASE="2")
         assert seed(replica, postgresql_url, redis_settings).returncode == 0
