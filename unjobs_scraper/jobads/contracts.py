@@ -14,10 +14,6 @@ from unjobs_scraper.jobads.text import NUMBER, Found, clauses, folded, number
 FIXED_TERM, TEMPORARY, CONTINUING, CONSULTANCY = "fixed-term", "temporary", "continuing", "consultancy"
 SERVICE_CONTRACT, PERSONNEL_SERVICE_AGREEMENT = "service-contract", "personnel-service-agreement"
 VOLUNTEER, INTERNSHIP, OTHER = "volunteer", "internship", "other"
-CONTRACT_TYPES = (
-    FIXED_TERM, TEMPORARY, CONTINUING, CONSULTANCY, SERVICE_CONTRACT, PERSONNEL_SERVICE_AGREEMENT,
-    VOLUNTEER, INTERNSHIP, OTHER,
-)
 # Most specific first: "temporary fixed-term" is temporary on the UN's scale, a PSA is no service contract.
 _TYPES = (
     (PERSONNEL_SERVICE_AGREEMENT, r"\b[ni]?psa\b|personnel service agreement|accord de services? de personnel|acuerdo de servicios? de personal"),

@@ -127,8 +127,3 @@ def _zone(text: str):
     if city := _CITY.search(folded(text)):
         return ZoneInfo(_CITY_ZONES[city[1]])
     return None
-
-
-def as_date_or_datetime(value: str) -> datetime | date:
-    """A stored deadline back as a ``date`` or ``datetime``."""
-    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)

@@ -18,10 +18,6 @@ PROFESSIONAL, DIRECTOR, GENERAL_SERVICE, NATIONAL_OFFICER = "professional", "dir
 FIELD_SERVICE, SERVICE_CONTRACT, CONSULTANCY, VOLUNTEER, INTERNSHIP = (
     "field-service", "service-contract", "consultancy", "volunteer", "internship",
 )
-CATEGORIES = (
-    PROFESSIONAL, DIRECTOR, GENERAL_SERVICE, NATIONAL_OFFICER, FIELD_SERVICE, SERVICE_CONTRACT,
-    CONSULTANCY, VOLUNTEER, INTERNSHIP,
-)
 # Scale prefix as written → (normalized prefix, lowest level, highest level, category).
 _SCALES = {
     "P": ("P", 1, 7, PROFESSIONAL),

@@ -558,12 +558,8 @@ class Store:
 
     # -- structured job ads -------------------------------------------------------------------
 
-    def save_job_ad(self, row: Mapping[str, Any]) -> None:
-        """A posting's job ad (``jobads.derive``), replacing what an earlier derivation stored."""
-        self.save_job_ads([row])
-
     def save_job_ads(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Several job ads in one transaction (``scrapy reparse`` writes a batch at a time)."""
+        """Job ads (``jobads.derive``) in one transaction, replacing what an earlier derivation stored."""
         if not rows:
             return
         columns = list(rows[0])
