@@ -72,11 +72,11 @@ class Worker(NamedTuple):
         if self.host != socket.gethostname():
             return True
         try:
-            os.kill(self.pid, 0)
+            os.kill(self.pid, 0)  # a PermissionError means it exists, run by another user
         except ProcessLookupError:
             return False
         except PermissionError:
-            return True
+            pass
         return True
 
 
@@ -331,7 +331,7 @@ class Store:
     # -- workers: leases that are the crawler's own ------------------------------------------------
 
     def register_worker(self) -> None:
-        """This worker is alive (again, every ``WORKER_HEARTBEAT_SECONDS``)."""
+        """This worker is alive (again, every ``leases.RENEW_SECONDS``)."""
         self.dialect.execute(
             """
             INSERT INTO crawl_workers (worker_id, host, pid, started_at, heartbeat_at)
