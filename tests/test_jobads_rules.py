@@ -264,3 +264,199 @@ def test_a_stored_posting_becomes_a_job_ad_with_the_source_of_each_field():
     }
     assert (row["grade_source"], row["country_code_source"]) == ("P3", "Côte d'Ivoire")
     assert row["home_based_source"] is None  # not said: null, never invented
+
+
+# -- the hard cases of agencies' own templates, in three languages ------------------------------
+
+
+def ad(*lines: str) -> str:
+    """Description Markdown as html_to_markdown writes an agency's sections."""
+    return "\n\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("description", "years"),
+    [
+        # the posting's own minimum, not a sub-requirement inside it
+        ("A minimum of ten years of progressively responsible experience in finance is required, including four years"
+         " in budget management.", 10),
+        ("At least five years of relevant experience, of which three years at the international level.", 5),
+        ("A minimum of 7 years of experience in programme management, with at least 2 years in humanitarian settings.", 7),
+        ("Work experience: minimum 8 years. Of these, at least 3 years should be at the field level.", 8),
+        ("Au moins sept ans d'expérience professionnelle, dont au moins trois ans au niveau international.", 7),
+        ("Un minimum de dix (10) ans d'expérience, y compris deux ans dans la gestion de projets.", 10),
+        ("Mínimo de seis años de experiencia, de los cuales al menos dos en contextos humanitarios.", 6),
+        ("Al menos cinco (5) años de experiencia profesional, incluyendo al menos un año en el terreno.", 5),
+        # alternatives by degree, in words or digits
+        (ad("**Min. years of relevant work experience**", "Minimum 5 years (with Master's degree) or 7 years (with Bachelor's degree)"
+            " of relevant experience in economic policy."), 5),
+        (ad("**Years of Experience / Degree Level**", "For P4/NOD - 9 years relevant experience with Undergraduate degree; or 8 years"
+            " relevant experience with Graduate degree; or 7 years relevant experience with Doctorate degree"), 7),
+        ("Two to four years of experience in logistics.", 2),
+        ("De deux à quatre ans d'expérience en logistique.", 2),
+        ("Cinco (5) años con maestría o siete (7) con licenciatura de experiencia en el sector.", 5),
+        ("Sept ans d'expérience avec une licence, ou cinq avec un master.", 5),
+        # only desirable, in lieu, and numbers about something else
+        (ad("### Experience", "**Essential:** At least 5 years of experience in public health.",
+            "**Desirable:** 10 years of experience in WHO or another UN agency."), 5),
+        ("At least 3 years of experience. Ten years of experience in the region would be an asset.", 3),
+        ("A first-level degree with two additional years of qualifying experience may be accepted in lieu of the"
+         " advanced degree. A minimum of four years of experience is required.", 4),
+        ("UNICEF has over 75 years of experience working for children. A minimum of 2 years of relevant experience is required.", 2),
+        ("Applicants are not required to have professional work experience for participation in the programme.", 0),
+        ("Aucune expérience professionnelle n'est requise.", 0),
+        ("No se requiere experiencia laboral previa.", 0),
+    ],
+)
+def test_the_postings_own_minimum_of_experience(description, years):
+    assert value(min_years_experience(description)) == years
+
+
+@pytest.mark.parametrize(
+    ("description", "level"),
+    [
+        (ad("### Education", "**Essential:** A first university degree in public health.", "**Desirable:** A PhD in epidemiology."), "bachelor"),
+        (ad("**Education**", "**Essential**", "Master's degree in economics.", "**Desirable**", "A first degree in statistics would be an asset."), "master"),
+        (ad("**Formation**", "Essentielle : diplôme universitaire supérieur (master) en droit.", "Souhaitable : doctorat en droit international."), "master"),
+        (ad("**Educación**", "Esencial: título universitario en ingeniería.", "Deseable: maestría en gestión de riesgos."), "bachelor"),
+        ("Be enrolled in the final year of a first-level university degree programme (bachelor's level or equivalent).", "bachelor"),
+        ("Be enrolled in a Master's programme in international relations.", "master"),
+        ("6 years relevant experience with Undergraduate degree; or 5 years relevant experience with Graduate degree.", "bachelor"),
+        ("Graduate degree in law or political science.", "master"),
+    ],
+)
+def test_essential_and_desirable_education(description, level):
+    assert value(education_level(description)) == level
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "A first-level university degree in combination with two additional years of qualifying experience may be accepted in lieu"
+        " of the advanced university degree.",
+        "A first-level university degree in combination with two additional years of qualifying experience\nmay be accepted in"
+        " lieu of the advanced university degree.",
+        "Bachelor's degree in combination with an additional 2 years of qualifying experience will be given due consideration in lieu of"
+        " Master's degree.",
+        "Un diplôme universitaire de premier cycle assorti de deux années d'expérience supplémentaires peut tenir lieu de master.",
+        "Un título universitario de primer nivel junto con dos años adicionales de experiencia podrá aceptarse en lugar del título avanzado.",
+    ],
+)
+def test_experience_in_lieu_of_a_degree(description):
+    assert value(experience_in_lieu(description)) is True
+    assert value(education_level(description)) == "bachelor"
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Fluency in French is required. Fluency in English is an asset.", {"fr": "required", "en": "desirable"}),
+        (ad("**Languages Required:** Arabic, French", "**Desired:** English"), {"ar": "required", "fr": "required", "en": "desirable"}),
+        ("Languages Required: Arabic, French / Desired: English", {"ar": "required", "fr": "required", "en": "desirable"}),
+        ("English and French are the working languages of the United Nations Secretariat. For this position, fluency in English is"
+         " required. Knowledge of French is desirable.", {"en": "required", "fr": "desirable"}),
+        ("The official languages of the United Nations are Arabic, Chinese, English, French, Russian and Spanish.", None),
+        ("Fluency in English is required. Knowledge of another official UN language (Arabic, Chinese, French, Russian or Spanish)"
+         " or a local language is an asset.", {"en": "required", "ar": "desirable", "zh": "desirable", "fr": "desirable",
+                                                "ru": "desirable", "es": "desirable"}),
+        ("Fluency in English and one other UN language (French or Spanish) is required.", {"en": "required", "fr": "desirable", "es": "desirable"}),
+        (ad("### Languages", "**Essential:** Expert knowledge of English.", "**Desirable:** Intermediate knowledge of French."),
+         {"en": "required", "fr": "desirable"}),
+        ("Le français est exigé. La connaissance de l'anglais est un atout.", {"fr": "required", "en": "desirable"}),
+        ("Langues requises : français. Langues souhaitées : anglais.", {"fr": "required", "en": "desirable"}),
+        ("La connaissance d'une autre langue officielle de l'ONU (anglais, espagnol) serait un atout.", {"en": "desirable", "es": "desirable"}),
+        ("Se requiere dominio del español y el conocimiento del inglés es deseable.", {"es": "required", "en": "desirable"}),
+        ("Idiomas requeridos: español. Idiomas deseables: inglés, portugués.", {"es": "required", "en": "desirable", "pt": "desirable"}),
+        ("Los idiomas oficiales de la organización son el español y el inglés.", None),
+        ("Experience in French-speaking countries is an asset.", None),
+    ],
+)
+def test_languages_as_agencies_write_them(description, expected):
+    assert value(languages(description)) == expected
+
+
+@pytest.mark.parametrize(
+    ("category", "title", "description", "expected"),
+    [
+        (None, "Programme Officer (P-3)", "Reports to the Chief, P-5.", ("P-3", "professional")),
+        (None, "Programme Officer", "Under the supervision of the Chief of Section (P-5).", None),
+        (None, "Programme Officer", ad("**Grade SB4**", "Duty Station: Dakar"), ("SB-4", "service-contract")),
+        (None, "Programme Officer", "| Grade | P3 |\n| --- | --- |\n| Duty station | Amman |", ("P-3", "professional")),
+        (None, "Programme Officer", "Post Level: P4", ("P-4", "professional")),
+        (None, "Project Associate", "Contract level: IICA-2 (ICS-11)", ("IICA-2", "consultancy")),
+        (None, "Health Officer", "Level: NO-2", ("NO-B", "national-officer")),
+        (None, "Chargé de programme", "Niveau/Classe : P-3", ("P-3", "professional")),
+        (None, "Oficial de programa", "Nivel del puesto: NO-B", ("NO-B", "national-officer")),
+        (None, "Logistics Assistant", "Grade: SC-6", ("SC-6", "service-contract")),
+    ],
+)
+def test_grades_from_header_lines_and_titles(category, title, description, expected):
+    assert value(grade(category, title, description)) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Contract type: Continuing", "continuing"),
+        ("Contract Type: Temporary", "temporary"),
+        ("Contract Type: FTA International", "fixed-term"),
+        ("Type of Appointment: Fixed Term", "fixed-term"),
+        ("Contract type: International ICA", "consultancy"),
+        ("Type de contrat : CDD", "fixed-term"),
+        ("Tipo de contrato: Temporal", "temporary"),
+        ("Tipo de contrato: Contrato de servicios (SC)", "service-contract"),
+        ("Tipo de contrato: Acuerdo de Servicios de Personal (NPSA)", "personnel-service-agreement"),
+    ],
+)
+def test_bare_contract_categories_in_header_lines(description, expected):
+    assert value(contract_type(None, description)) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "months", "renews"),
+    [
+        ("Duration of Initial Contract: 364 days", 12, None),
+        ("Duration of Initial Contract: one year", 12, None),
+        ("Contract duration: 12 months, renewable", 12, True),
+        ("Durée : 6 mois renouvelables", 6, True),
+        ("Durée du contrat : un an, sans possibilité de renouvellement.", 12, False),
+        ("Duración: 364 días", 12, None),
+        ("Duración del contrato: un año renovable.", 12, True),
+        ("The three-year project will strengthen renewable energy policies. Duration of assignment: 6 months.", 6, None),
+    ],
+)
+def test_durations_in_days_or_words(description, months, renews):
+    assert (value(duration_months(description)), value(renewable(description))) == (months, renews)
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("This is not a home-based assignment.", False),
+        ("Home-based: No", False),
+        ("Home-based: Yes", True),
+        ("Le télétravail n'est pas possible pour ce poste.", False),
+        ("No es una modalidad desde casa: el consultor trabajará en la oficina de Quito.", False),
+        ("The consultant will work from home and will not be required to travel.", True),
+        ("Experience working in remote field locations is required.", None),
+        ("Le ou la titulaire effectuera des visites à domicile.", None),
+    ],
+)
+def test_home_based_negations(description, expected):
+    assert value(home_based(None, None, description)) == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "listing_title", "city", "description", "expected"),
+    [
+        (None, "PROGRAMME OFFICER, Dakar, Senegal", "Dakar", "", "SEN"),
+        (None, None, "Nairobi", "", "KEN"),
+        (None, None, None, "Duty Station: Amman, Jordan", "JOR"),
+        (None, "CONSULTANT, Home-based", "Home-based", "", None),
+        ("Kenya", "PROGRAMME OFFICER, Dakar, Senegal", None, "", "KEN"),
+    ],
+)
+def test_the_country_without_a_country_row(country, listing_title, city, description, expected):
+    from unjobs_scraper.jobads.locations import duty_station_country
+
+    assert value(duty_station_country(country, listing_title, city, description)) == expected

@@ -12,6 +12,7 @@ import pytest
 
 from tests.crawling import run_crawl
 from tests.replica import Replica
+from tests.scoring import below, format_table, table
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_store
 
@@ -20,22 +21,6 @@ THRESHOLDS = {
     "min_years_experience": 0.95, "education_level": 0.95, "languages": 0.95, "home_based": 0.95,
     "grade_category": 0.98, "duration_months": 0.95, "renewable": 0.95, "experience_in_lieu": 0.95,
 }
-
-
-def scores(truths: dict[str, dict], ads: dict[str, dict], field: str) -> tuple[float, float, int]:
-    """(precision, recall, postings that state the field): a prediction counts when it is not null,
-    a truth when it is not null; a right prediction is equal to its truth."""
-    predicted = right = stated = 0
-    for number, truth in truths.items():
-        expected, got = truth[field], ads[number][field]
-        if field == "languages" and got is not None:
-            got = json.loads(got)
-        if field in ("renewable", "experience_in_lieu", "home_based") and got is not None:
-            got = bool(got)
-        stated += expected is not None
-        predicted += got is not None
-        right += got is not None and got == expected
-    return (right / predicted if predicted else 1.0), (right / stated if stated else 1.0), stated
 
 
 @pytest.mark.crawl
@@ -51,10 +36,7 @@ def test_every_field_is_extracted_as_the_postings_state_it(sqlite_url, capsys):
     finally:
         store.close()
     assert all(ads.values())
-    table = {field: scores(truths, ads, field) for field in THRESHOLDS}
+    rows = table(truths, ads, THRESHOLDS)
     with capsys.disabled():
-        print("\nfield                  precision  recall  stated")
-        for field, (precision, recall, stated) in table.items():
-            print(f"{field:22} {precision:9.3f} {recall:7.3f} {stated:7d}")
-    low = {field: (round(p, 3), round(r, 3)) for field, (p, r, _) in table.items() if min(p, r) < THRESHOLDS[field]}
-    assert low == {}
+        print("\n" + format_table(rows))
+    assert below(rows, THRESHOLDS) == {}

@@ -45,7 +45,9 @@ def derive(posting: Mapping[str, Any]) -> dict[str, Any]:
         "languages": found_languages and Found(json.dumps(found_languages.value, sort_keys=True), found_languages.source),
         "description_language": language,
         "home_based": locations.home_based(posting.get("location_city"), posting.get("post_name"), text),
-        "country_code": locations.country_code(posting.get("location_country")),
+        "country_code": locations.duty_station_country(
+            posting.get("location_country"), posting.get("listing_title"), posting.get("location_city"), text
+        ),
         "deadline": deadlines.deadline(text, language and language.value, posting.get("closing_date")),
     }
     row: dict[str, Any] = {"post_number": posting["post_number"]}

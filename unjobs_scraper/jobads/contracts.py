@@ -2,49 +2,101 @@
 
 Types: fixed-term, temporary, continuing, consultancy (individual contractor), service-contract,
 personnel-service-agreement, volunteer, internship, other. Read from the site's ``Contract``
-category first, then from the description's own words (English, French, Spanish).
+category first, then from a header line ("Contract type: FTA", "Type de contrat : CDD", "Tipo de
+contrato: Temporal", a bare "Continuing"), then from a sentence about the contract (English,
+French, Spanish).
 """
 
 from __future__ import annotations
 
 import re
 
-from unjobs_scraper.jobads.text import NUMBER, Found, clauses, folded, number
+from unjobs_scraper.jobads.text import NOT_A_LENGTH, NUMBER, Clause, Found, folded, number, read
 
 FIXED_TERM, TEMPORARY, CONTINUING, CONSULTANCY = "fixed-term", "temporary", "continuing", "consultancy"
 SERVICE_CONTRACT, PERSONNEL_SERVICE_AGREEMENT = "service-contract", "personnel-service-agreement"
 VOLUNTEER, INTERNSHIP, OTHER = "volunteer", "internship", "other"
 # Most specific first: "temporary fixed-term" is temporary on the UN's scale, a PSA is no service contract.
 _TYPES = (
-    (PERSONNEL_SERVICE_AGREEMENT, r"\b[ni]?psa\b|personnel service agreement|accord de services? de personnel|acuerdo de servicios? de personal"),
-    (TEMPORARY, r"^temporary\b|\btemporary (?:appointment|assignment|job opening|position)|\bta\b|temporaire|nombramiento temporal|contrato temporal|\btemporal\b"),
-    (FIXED_TERM, r"fixed[- ]term|\bfta\b|duree determinee|plazo fijo"),
-    (CONTINUING, r"continuing appointment|nomination continue|nombramiento continuo|\bpermanent\b"),
-    (CONSULTANCY, r"consult|individual contract|\bic\b|\blica\b|contrat individuel|contrato individual|consultor"),
-    (SERVICE_CONTRACT, r"service contract|\bsc\b|contrat de service|contrato de servicios?"),
+    (PERSONNEL_SERVICE_AGREEMENT, r"\b[ni]?psa\b|person(?:nel|al) services? agreement|accord de services? de personnel|acuerdo de servicios? de personal"),
+    (TEMPORARY, r"^temporary\b|\btemporary (?:appointment|assignment|job opening|position|contract)|\bta\b|\btjo\b|short[- ]term|corto plazo|court terme|courte duree"
+                r"|temporaire|nombramiento temporal|contrato temporal|\btemporal\b|^temporary$"),
+    (FIXED_TERM, r"fixed[- ]term|\bfta\b|duree determinee|\bcdd\b|plazo fijo|termino fijo|nombramiento de plazo"),
+    (CONTINUING, r"continuing|nomination continue|nombramiento continuo|\bpermanent\b|duree indeterminee|\bcdi\b|indefinido"),
+    (CONSULTANCY, r"consult|individual contract|\bic\b|\b[li]?ica\b|\bssa\b|special service agreement|contrat individuel"
+                  r"|contrato individual|consultor|contratista individual"),
+    (SERVICE_CONTRACT, r"service contract|\bsc\b|\bsb\b|contrat de service|contrato de servicios?"),
     (VOLUNTEER, r"\bunv\b|volunteer|volontaire|voluntari"),
     (INTERNSHIP, r"intern(?:ship)?\b|stage\b|stagiaire|pasant"),
 )
 _TYPE_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _TYPES]
-_CONTRACT_CONTEXT = re.compile(r"contract|contrat|contrato|appointment|nomination|nombramiento|assignment|affectation|modalidad")
-"""In a description, only a clause about the contract says its type ("Stage" heads an assessment table)."""
-_MONTHS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:months?|mois|meses)\b")
+_CONTRACT_LABEL = re.compile(
+    r"^(?:(?:type|nature|category) of (?:contract|appointment|requisition|position|vacancy)|(?:contract|appointment|engagement|position|employment|vacancy|job opening|opportunity)(?: type| category| modality)?"
+    r"|volunteer categor\w*|categor\w* (?:de |del )?(?:volontaire|voluntari\w+)|type de poste|tipo de (?:vacante|puesto)"
+    r"|type (?:de |d')(?:contrat|engagement|nomination)|nature du contrat|tipo de (?:contrato|nombramiento)|modalidad (?:de )?contrat\w*"
+    r"|modalidad|contrat|contrato)$"
+)
+_CONTRACT_CONTEXT = re.compile(
+    r"contract|contrat|contrato|appointment|nomination|nombramiento|assignment|affectation|modalidad|job opening|position is a|poste est"
+)
+"""In a sentence, only a clause about the contract says its type ("Stage" heads an assessment table)."""
+_SPECIFIC = re.compile(
+    r"fixed[- ]term|\bfta\b|temporary appointment|continuing appointment|\b[ni]psa\b|person(?:nel|al) services? agreement"
+    r"|individual contractor agreement|service contract|contrat a duree determinee|plazo fijo|nombramiento temporal"
+    r"|\b(?:this|the) internship\b|\bla pasantia\b|\b(?:ce|le) stage\b|\b(?:unv|volunteer) assignment|\bvolunteer categor"
+)
+"""Names of a contract that need no sentence about the contract around them ("Duration: Fixed-term: two years")."""
+_MONTHS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:calendar |working )?(?:months?|mois|meses)\b")
 _YEARS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:years?|ans?|annees?|anos?)\b")
-_DURATION_CONTEXT = re.compile(r"duration|period|contract|appointment|assignment|initial|duree|periode|contrat|duracion|periodo|contrato")
-_EXPERIENCE_CONTEXT = re.compile(r"experien")
-_NOT_RENEWABLE = re.compile(r"non[- ]renewable|not renewable|non renouvelable|no renovable|sin posibilidad de renovacion")
-_RENEWABLE = re.compile(r"renewable|renouvelable|renovable|possibility of (?:renewal|extension)|possibilite de (?:renouvellement|prolongation)|posibilidad de (?:renovacion|extension)")
+_DAYS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:calendar |working )?(?:days?|jours?|dias?)\b")
+_RANGE = re.compile(
+    rf"(?:minimum|maximum|at least|up to|au moins|jusqu'a|hasta|max\.?|min\.?)\s*(?:of |period of |de |d')?\s*$|{NUMBER}\s*(?:-|–|to|a|y|et|and|or|ou|o)\s*$"
+)
+"""Before a number of months, what makes it one end of a range ("3 to 6 months", "a minimum of two months")."""
+_DURATION_LABEL = re.compile(r"duration|duree|duracion|length|period|periode|periodo|term of|contract length")
+_DURATION_CONTEXT = re.compile(
+    r"duration|period|contract|appointment|assignment|initial|duree|periode|contrat|duracion|periodo|contrato|nombramiento"
+    r"|engagement|internship|stage|pasantia|(?:position|post|job opening|poste|puesto) (?:is )?(?:available )?for"
+)
+_NOT_DURATION = re.compile(
+    r"experien|probation|periode d'essai|periodo de prueba|project|projet|proyecto|programme|program\b|programa"
+    r"|\bage\b|\bold\b|travel|voyage|viaje|notice|preavis|aviso|posting period|eligib"
+)
+_NOT_RENEWABLE = re.compile(
+    r"\b(?:non[- ]?renewable|not (?:be )?renewable|no (?:possibility of )?(?:renewal|extension)|without (?:the )?possibility of (?:renewal|extension)"
+    r"|cannot be (?:renewed|extended)|will not be (?:renewed|extended)|non[- ]?extendable"
+    r"|non renouvelable|non prolongeable|sans possibilite de (?:renouvellement|prolongation)|ne (?:sera|peut) pas (?:etre )?(?:renouvele|prolonge)"
+    r"|no renovable|sin posibilidad de (?:renovacion|extension|prorroga)|no (?:sera|podra ser) (?:renovado|extendido|prorrogado)"
+    r"|(?:not|pas|no) (?:\w+ ){0,2}(?:renewable|renouvelable|renovable)"
+    r"|(?:renewal|extension|renouvellement|prolongation|renovacion|extension|prorroga)[^.;]{0,40}"
+    r"(?:is not (?:possible|foreseen|envisaged)|not be possible|n'est pas (?:possible|prevue?)|ne sera pas possible|no (?:es|sera) posible|no esta prevista))"
+)
+_RENEWABLE = re.compile(
+    r"renewable|renewal|extendable|extensible|possib\w*\s+(?:\w+\s+)?(?:renewal|extension)|may be (?:renewed|extended)|subject to (?:renewal|extension)"
+    r"|renouvelable|prolongeable|possibilite de (?:renouvellement|prolongation)|pourra etre (?:renouvele|prolonge)"
+    r"|renovable|posibilidad de (?:renovacion|extension|prorroga)|prorrogable|podra (?:ser )?(?:renovad|extendid|prorrogad)"
+)
+_NOT_A_CONTRACT = re.compile(
+    r"renewable energ|energies? renouvelable|energias? renovable|renewable (?:resource|power|source)"
+    r"|(?:any |no )?expectation of (?:renewal|extension)|(?:aucun )?droit (?:a|au) (?:un )?renouvellement|expectativa de (?:renovacion|extension)"
+)
+"""Renewal words that say nothing of this contract ("renewable energy", "no expectation of renewal")."""
 
 
 def contract_type(category_value: str | None, description: str) -> Found[str] | None:
-    """The contract's type: from the ``Contract`` category, else the description; an unknown
-    category value is ``other``, an unmentioned contract None."""
+    """The contract's type: from the ``Contract`` category, a header line, else a sentence
+    about the contract; an unknown category value is ``other``, an unmentioned contract None."""
     if category_value:
         return Found(_type_of(folded(category_value)) or OTHER, category_value.strip())
-    for clause in clauses(description):
-        text = folded(clause)
-        if _CONTRACT_CONTEXT.search(text) and (kind := _type_of(text)) is not None:
-            return Found(kind, clause)
+    clauses = read(description)
+    for clause in clauses:
+        if clause.label and _CONTRACT_LABEL.match(clause.label):
+            kind = _type_of(clause.folded.split(":", 1)[1].strip())
+            if kind is not None:
+                return Found(kind, clause.text)
+    for clause in clauses:
+        if (_CONTRACT_CONTEXT.search(clause.folded) or _SPECIFIC.search(clause.folded)) and (kind := _type_of(clause.folded)):
+            return Found(kind, clause.text)
     return None
 
 
@@ -53,25 +105,35 @@ def _type_of(text: str) -> str | None:
 
 
 def duration_months(description: str) -> Found[int] | None:
-    """The contract's stated length, in months (``12 months``, ``one year``, ``6 mois``, ``un año``),
-    from a clause about the contract, not about experience."""
-    for clause in clauses(description):
-        text = folded(clause)
-        if not _DURATION_CONTEXT.search(text) or _EXPERIENCE_CONTEXT.search(text):
+    """The contract's stated length, in months (``12 months``, ``one year``, ``364 days``,
+    ``6 mois``, ``un año``), from a header line or a clause about the contract, not about
+    experience, a project or a probation; None for a range ("two to six months")."""
+    for clause in read(description):
+        if not _about_duration(clause):
             continue
-        if match := _MONTHS.search(text):
-            return Found(number(match[1]), clause)
-        if match := _YEARS.search(text):
-            return Found(12 * number(match[1]), clause)
+        text = clause.folded.split(":", 1)[1] if clause.label and _DURATION_LABEL.search(clause.label) else clause.folded
+        for pattern, months in ((_MONTHS, lambda n: n), (_YEARS, lambda n: 12 * n), (_DAYS, lambda n: round(n / 30.4))):
+            match = next((m for m in pattern.finditer(text) if not NOT_A_LENGTH.search(text[max(0, m.start() - 25): m.start()])), None)
+            if match is None or months(number(match[1])) < 1:
+                continue
+            if _RANGE.search(text[max(0, match.start() - 25): match.start()]):
+                return None  # "a minimum of two months, up to six", "3 to 6 months": no one length
+            return Found(months(number(match[1])), clause.text)
     return None
+
+
+def _about_duration(clause: Clause) -> bool:
+    if clause.label and _DURATION_LABEL.search(clause.label) and not _NOT_DURATION.search(clause.label):
+        return True
+    return bool(_DURATION_CONTEXT.search(clause.folded)) and not _NOT_DURATION.search(clause.folded)
 
 
 def renewable(description: str) -> Found[bool] | None:
     """True when the contract may be renewed or extended, False when the posting says it cannot."""
-    for clause in clauses(description):
-        text = folded(clause)
+    for clause in read(description):
+        text = _NOT_A_CONTRACT.sub("", clause.folded)
         if _NOT_RENEWABLE.search(text):
-            return Found(False, clause)
+            return Found(False, clause.text)
         if _RENEWABLE.search(text):
-            return Found(True, clause)
+            return Found(True, clause.text)
     return None

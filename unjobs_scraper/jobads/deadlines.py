@@ -14,7 +14,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from unjobs_scraper.jobads.text import Found, clauses, folded
+from unjobs_scraper.jobads.text import Found, folded, read
 
 _LABEL = re.compile(
     r"deadline|closing date|apply by|applications? (?:must be received|close)|date limite|date de cloture"
@@ -59,13 +59,13 @@ def deadline(description: str, language: str | None, closing_date: date | None) 
     languages = ["en", "fr", "es"]  # a French deadline line in an English description is French
     if language in languages:
         languages.insert(0, languages.pop(languages.index(language)))
-    for clause in clauses(description):
-        label = _LABEL.search(folded(clause))
+    for clause in read(description):
+        label = _LABEL.search(clause.folded)
         if label is None:
             continue
-        stated = _stated(clause[label.end():], languages)
+        stated = _stated(clause.text[label.end():], languages)
         if stated is not None:
-            return Found(stated, clause)
+            return Found(stated, clause.text)
     if closing_date is not None:
         return Found(closing_date.isoformat(), "the listing's closing date")
     return None

@@ -1,18 +1,20 @@
 """The grade: ``P-1``…``P-7``, ``D-1``, ``D-2``, ``ASG``, ``USG``, ``G-1``…``G-7``, ``NO-A``…``NO-E``,
-``FS-1``…``FS-7``, ``SB-1``…``SB-5``, ``LICA-1``…``LICA-11``, ``NPSA-1``…``NPSA-11``,
-``IPSA-8``…``IPSA-12``, or a category only (``consultant``, ``intern``, ``UNV``, ``JPO``), and
-the grade's category. Spelling variants (``P3``, ``P 3``, ``GS-5``, ``NOB``) map to one value.
+``FS-1``…``FS-7``, ``SB-1``…``SB-5``, ``SC-1``…``SC-11``, ``LICA-1``…``LICA-11``, ``IICA-1``…``IICA-4``,
+``NPSA-1``…``NPSA-11``, ``IPSA-8``…``IPSA-12``, or a category only (``consultant``, ``intern``,
+``UNV``, ``JPO``), and the grade's category. Spelling variants (``P3``, ``P 3``, ``GS-5``, ``NOB``,
+UNICEF's ``NO-2``) map to one value.
 
-Read from the site's ``Grade`` category first, then from the title, then from a labelled line
-of the description (``Grade: P-4``, ``Classe : P-3``, ``Nivel: P-2``): a bare ``P-3`` elsewhere
-in a description may be another post's.
+Read from the site's ``Grade`` category first, then from the title, then from a header line or
+table row of the description ("Grade: P-4", "Post Level: P4", "Grade SB4", "| Grade | P3 |",
+"Classe : P-3", "Nivel: P-2"): a bare ``P-5`` elsewhere in a description is often another post's
+("reports to the Chief, P-5").
 """
 
 from __future__ import annotations
 
 import re
 
-from unjobs_scraper.jobads.text import Found
+from unjobs_scraper.jobads.text import Found, read
 
 PROFESSIONAL, DIRECTOR, GENERAL_SERVICE, NATIONAL_OFFICER = "professional", "director", "general-service", "national-officer"
 FIELD_SERVICE, SERVICE_CONTRACT, CONSULTANCY, VOLUNTEER, INTERNSHIP = (
@@ -26,12 +28,14 @@ _SCALES = {
     "GS": ("G", 1, 7, GENERAL_SERVICE),
     "FS": ("FS", 1, 7, FIELD_SERVICE),
     "SB": ("SB", 1, 5, SERVICE_CONTRACT),
+    "SC": ("SC", 1, 11, SERVICE_CONTRACT),
     "LICA": ("LICA", 1, 11, CONSULTANCY),
+    "IICA": ("IICA", 1, 4, CONSULTANCY),
     "NPSA": ("NPSA", 1, 11, SERVICE_CONTRACT),
     "IPSA": ("IPSA", 8, 12, SERVICE_CONTRACT),
 }
-_LEVELED = re.compile(r"(?<![A-Za-z0-9])(GS|FS|SB|LICA|NPSA|IPSA|P|D|G)[\s-]?(\d{1,2})(?![\d])")
-_NATIONAL_OFFICER = re.compile(r"(?<![A-Za-z])(?:NO|NOP)[\s-]?([A-E])(?![A-Za-z])")
+_LEVELED = re.compile(r"(?<![A-Za-z0-9])(GS|FS|SB|SC|LICA|IICA|NPSA|IPSA|P|D|G)[\s-]?(\d{1,2})(?![\d])")
+_NATIONAL_OFFICER = re.compile(r"(?<![A-Za-z])(?:NO|NOP)[\s-]?([A-E]|[1-5])(?![A-Za-z0-9])")
 _SENIOR = re.compile(r"(?<![A-Za-z])(ASG|USG)(?![A-Za-z])")
 _CATEGORY_ONLY = (
     (re.compile(r"\bjunior professional officer|\bJPO\b", re.IGNORECASE), "JPO", PROFESSIONAL),
@@ -39,10 +43,14 @@ _CATEGORY_ONLY = (
     (re.compile(r"\bintern(ship)?\b|\bstagiaire|\bstage\b|\bpasant[ií]a|\bpasante", re.IGNORECASE), "intern", INTERNSHIP),
     (re.compile(r"\bconsult|\bindividual contractor|\bIC\b|\bconsultor", re.IGNORECASE), "consultant", CONSULTANCY),
 )
-_LABELLED = re.compile(
-    r"(?:grade|level|classe|niveau|grado|nivel|categor[ií]a)(?:\s+level)?\s*[:\-–]\s*([^\n.;,]{1,40})",
-    re.IGNORECASE,
+CATEGORY_ONLY_GRADES = frozenset(grade for _, grade, _ in _CATEGORY_ONLY)
+_GRADE_LABEL = re.compile(
+    r"^(?:post |position |job |contract |functional |personnel )?(?:grade|level|classe|niveau|grado|nivel|categor[ií]a|classification|clasificacion)"
+    r"(?:\s*/\s*(?:grade|level|classe|niveau|grado|nivel))?(?: level| du poste| del puesto| de la plaza)?$"
 )
+_HEADER_GRADE = re.compile(r"^(?:post |position )?(?:grade|level|classe|niveau|grado|nivel)\s+(\S{1,8})$", re.IGNORECASE)
+"""A header line without a colon: "Grade SB4", "Level P-3"."""
+_VOLUNTEER_LABEL = re.compile(r"^(?:volunteer|volontaire|voluntario) ?categor|^categor(?:ie|ia) (?:de |del )?(?:volontaire|voluntario)")
 
 
 def normalize(text: str) -> Found[tuple[str, str]] | None:
@@ -53,7 +61,8 @@ def normalize(text: str) -> Found[tuple[str, str]] | None:
         if low <= level <= high:
             return Found((f"{prefix}-{level}", category), match[0])
     if match := _NATIONAL_OFFICER.search(text):
-        return Found((f"NO-{match[1]}", NATIONAL_OFFICER), match[0])
+        level = match[1] if match[1].isalpha() else "ABCDE"[int(match[1]) - 1]
+        return Found((f"NO-{level}", NATIONAL_OFFICER), match[0])
     if match := _SENIOR.search(text):
         return Found((match[1], DIRECTOR), match[0])
     for pattern, grade, category in _CATEGORY_ONLY:
@@ -63,13 +72,23 @@ def normalize(text: str) -> Found[tuple[str, str]] | None:
 
 
 def grade(category_value: str | None, title: str | None, description: str) -> Found[tuple[str, str]] | None:
-    """The posting's grade and category: from its ``Grade`` category, its title, or a labelled
+    """The posting's grade and category: from its ``Grade`` category, its title, or a header
     line of its description, in that order; None when none of them says."""
     if category_value and (found := normalize(category_value)):
         return Found(found.value, category_value.strip())
     if title and (found := normalize(title)):
         return found
-    for match in _LABELLED.finditer(description):
-        if (found := normalize(match[1])) is not None:
-            return Found(found.value, match[0].strip())
+    for clause in read(description):
+        if clause.label and (_GRADE_LABEL.match(clause.label) or _VOLUNTEER_LABEL.match(clause.label)):
+            value = clause.text.split(":", 1)[1]
+            if (found := normalize(value[:60])) is not None:
+                return Found(found.value, clause.text)
+        elif (match := _HEADER_GRADE.match(clause.text)) and (found := _with_level(match[1])):
+            return Found(found.value, clause.text)
     return None
+
+
+def _with_level(text: str) -> Found[tuple[str, str]] | None:
+    """A grade with a level ("SB4", "P-3", "NOB"), never a category word alone."""
+    found = normalize(text)
+    return found if found and found.value[0] not in CATEGORY_ONLY_GRADES else None

@@ -2,15 +2,19 @@
 description itself is written in.
 
 The six UN languages plus Portuguese and German, named in English, French or Spanish, as ISO
-639-1 codes. A clause that calls a language an asset ("desirable", "un atout", "deseable") makes
-the languages it names after that word desirable; the others a clause asks for are required.
+639-1 codes. Each language named in a clause takes the word that governs it: the first
+qualifier after it ("English is required", "French would be an asset"), else the one before it
+("Se valorará el conocimiento del inglés", "Desired: Spanish"); a clause under a "Desirable"
+heading or label is desirable throughout. Alternatives ("English or French", "another official
+UN language (Arabic, Chinese, ...)") are desirable, never required; a note naming the official
+or working languages asks for nothing.
 """
 
 from __future__ import annotations
 
 import re
 
-from unjobs_scraper.jobads.text import Found, clauses, folded
+from unjobs_scraper.jobads.text import DESIRABLE_WORDS, ESSENTIAL_WORDS, Clause, Found, read
 
 REQUIRED, DESIRABLE = "required", "desirable"
 LANGUAGES = ("ar", "de", "en", "es", "fr", "pt", "ru", "zh")
@@ -25,29 +29,32 @@ _NAMES = {
     "pt": r"portuguese|portugais|portugues",
     "de": r"german|allemand|aleman",
 }
-_LANGUAGE = re.compile(r"\b(?:" + "|".join(f"(?P<{code}>{names})" for code, names in _NAMES.items()) + r")\b")
-_DESIRABLE = re.compile(
-    r"desirable|an asset|an advantage|a plus|preferred|would be (?:an )?(?:asset|advantage|plus)|is a plus"
-    r"|un atout|souhaitable|serait un (?:plus|avantage|atout)|un avantage|appreciee?s?"
-    r"|deseable|se valorar|valorad[oa]|una ventaja|sera un plus|preferible"
+_LANGUAGE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{code}>{names})" for code, names in _NAMES.items()) + r")\b"
+    r"(?![- ]?(?:speaking|speaker|based|red cross|government|cooperation|embassy|republic|guiana|polynesia|committee))"
 )
+_ASK = r"fluen|proficien|expert knowledge|excellent (?:knowledge|command)|command of|mastery|native|bilingual|maitrise|courant|dominio|fluidez|bilingue"
+"""Words that ask for a language as a requirement unless a qualifier says otherwise."""
+_MARKER = re.compile(rf"(?P<desirable>{DESIRABLE_WORDS})|(?P<required>{ESSENTIAL_WORDS}|{_ASK})")
 _ASKED = re.compile(
-    r"fluen|proficien|knowledge|command|required|essential|mandatory|must|working|written|spoken|skills?"
-    r"|maitrise|connaissance|courant|requis|exige|indispensable|obligatoire|parl|ecrit"
-    r"|dominio|conocimiento|fluid|requiere|requerid|imprescindible|indispensable|obligatori|habl|escrit|idioma|langue|language"
+    rf"{_ASK}|knowledge|skills?|working|written|spoken|oral|speak|write|read|connaissance|parl|ecrit|conocimiento|habl|escrit|nivel"
+    r"|language|langue|idioma|lengua"
 )
-_DEMAND = re.compile(
-    r"required|essential|mandatory|must|fluen|exige|requis|indispensable|obligatoire|maitrise"
-    r"|requiere|requerid|imprescindible|dominio"
+_SEGMENT = re.compile(
+    r"(?:,|;|\band\b|\bet\b|\by\b|\bwhile\b|\bbut\b|\bmais\b|\bpero\b|\bwhereas\b|\bmientras\b|\btandis\b)\s+"
+    r"(?=(?:[\w']+\s+){0,3}?(?:knowledge|fluency|proficiency|command|connaissance|maitrise|conocimiento|dominio|notions?|nociones))"
 )
-_BREAK = re.compile(r",| and | et | y | while | but | mais | pero ")
-# Words that tell the language of a description, three of the commonest in each.
-_STOPWORDS = {
-    "en": {"the", "and", "of", "with", "for", "is", "to", "in", "will", "be"},
-    "fr": {"le", "la", "les", "et", "des", "du", "pour", "avec", "est", "une", "dans", "sera"},
-    "es": {"el", "la", "los", "las", "y", "del", "para", "con", "es", "una", "en", "será"},
-}
-_WORD = re.compile(r"[a-záéíóúñçèêàâùûôîïü]+")
+"""Where a clause turns to another language ("... and knowledge of French would be an asset")."""
+_LIST_SEPARATOR = re.compile(r"^(?:\s|,|/|\band\b|\bor\b|\bet\b|\bou\b|\by\b|\bo\b|\bl'|\bde\b|\bdu\b|\bdel\b|\bel\b|\ble\b|\bla\b|\bthe\b|\bin\b)*$")
+_OR = re.compile(r"\bor\b|\bou\b|\bo\b|/")
+_ANOTHER = re.compile(r"\b(?:another|other|any|either|one of|autre|l'une des|une des|otr[oa]s?|uno de|alguno de|cualquier)\b")
+_NOTE = re.compile(
+    r"(?:official|working) languages?|langues? (?:officielles?|de travail)|idiomas? (?:oficiales?|de trabajo)|lenguas? oficiales?"
+)
+""""English and French are the working languages of the Secretariat": a note, not a requirement."""
+_REQUIREMENT_WORDS = re.compile(rf"{_ASK}|knowledge|connaissance|conocimiento|{ESSENTIAL_WORDS}|{DESIRABLE_WORDS}")
+_NEAR = 60
+"""How far before a language "another ... language" makes it one of several alternatives."""
 
 
 def languages(description: str) -> Found[dict[str, str]] | None:
@@ -55,33 +62,92 @@ def languages(description: str) -> Found[dict[str, str]] | None:
     required and desirable (two clauses) is required."""
     found: dict[str, str] = {}
     sources: list[str] = []
-    for clause in clauses(description):
-        text = folded(clause)
-        named = list(_LANGUAGE.finditer(text))
-        if not named or not (_ASKED.search(text) or _DESIRABLE.search(text)):
-            continue
-        asset = _DESIRABLE.search(text)
-        for match in named:
-            code = match.lastgroup
-            level = DESIRABLE if asset and match.start() > _asset_start(text, asset) else REQUIRED
+    for clause in read(description):
+        levels = _clause_levels(clause)
+        for code, level in levels.items():
             if found.get(code) != REQUIRED:
                 found[code] = level
-        sources.append(clause)
+        if levels:
+            sources.append(clause.text)
     return Found(found, " | ".join(sources)) if found else None
 
 
-def _asset_start(text: str, asset: re.Match) -> int:
-    """Where the desirable part of a clause begins. A clause that asks for a language before its
-    asset word ("English is required, and French an asset") changes course at the first break
-    after that demand; one that asks for nothing before it ("knowledge of Russian and Spanish is
-    an advantage") is desirable throughout."""
-    demand = None
-    for demand in _DEMAND.finditer(text, 0, asset.start()):
-        pass
-    if demand is None:
-        return -1
-    breaks = [m.start() for m in _BREAK.finditer(text, demand.end(), asset.start())]
-    return breaks[0] if breaks else asset.start()
+def _clause_levels(clause: Clause) -> dict[str, str]:
+    text = clause.folded
+    named = list(_LANGUAGE.finditer(text))
+    if not named:
+        return {}
+    if _NOTE.search(text) and not _REQUIREMENT_WORDS.search(text):
+        return {}
+    if not (_ASKED.search(text) or _MARKER.search(text) or re.search(r"langu|idioma", clause.section + clause.label)):
+        return {}
+    alternatives = _alternatives(text, named)
+    segments = [0] + [match.end() for match in _SEGMENT.finditer(text)] + [len(text)]
+    markers = list(_MARKER.finditer(text))
+    levels: dict[str, str] = {}
+    for index, match in enumerate(named):
+        if clause.desirable or index in alternatives:
+            level = DESIRABLE
+        else:
+            start = max(edge for edge in segments if edge <= match.start())
+            end = min(edge for edge in segments if edge > match.start())
+            level = _governing(text, markers, match, start, end)
+        code = match.lastgroup
+        if levels.get(code) != REQUIRED:
+            levels[code] = level
+    return levels
+
+
+def _governing(text: str, markers: list[re.Match], language: re.Match, start: int, end: int) -> str:
+    """The level the nearest qualifier gives a language: the first after it in its segment
+    (a label such as "Desired:" only governs what follows it), else the last before it."""
+    after = next(
+        (marker for marker in markers if language.end() <= marker.start() < end and not _is_label(text, marker)), None
+    )
+    before = next((marker for marker in reversed(markers) if start <= marker.end() <= language.start()), None)
+    label_before = before if before is not None and _is_label(text, before) else None
+    if after is not None and (label_before is None or after.start() - language.end() < language.start() - label_before.end()):
+        chosen = after
+    else:
+        chosen = before
+    return DESIRABLE if chosen is not None and chosen.lastgroup == "desirable" else REQUIRED
+
+
+def _is_label(text: str, marker: re.Match) -> bool:
+    """A qualifier that heads a list ("Desired: English", "Required languages: ...")."""
+    return bool(re.match(r"[\w\s()]{0,25}:", text[marker.end():]))
+
+
+def _alternatives(text: str, named: list[re.Match]) -> set[int]:
+    """Indexes of the languages named as alternatives: a list joined by "or", or named soon
+    after "another" / "one of" ("another official UN language (Arabic, Chinese, ...)")."""
+    chosen: set[int] = set()
+    group = [0]
+    for index in range(1, len(named) + 1):
+        between = text[named[index - 1].end(): named[index].start()] if index < len(named) else None
+        if between is not None and _LIST_SEPARATOR.match(between):
+            group.append(index)
+            continue
+        separators = [text[named[i - 1].end(): named[i].start()] for i in group[1:]]
+        if any(_OR.search(separator) for separator in separators):
+            chosen.update(group)
+        group = [index]
+    for index, match in enumerate(named):
+        another = None
+        for another in _ANOTHER.finditer(text, max(0, match.start() - _NEAR), match.start()):
+            pass
+        if another is not None and not re.search(r"[.;:]", text[another.end(): match.start()]):
+            chosen.add(index)
+    return chosen
+
+
+# Words that tell the language of a description, three of the commonest in each.
+_STOPWORDS = {
+    "en": {"the", "and", "of", "with", "for", "is", "to", "in", "will", "be"},
+    "fr": {"le", "la", "les", "et", "des", "du", "pour", "avec", "est", "une", "dans", "sera"},
+    "es": {"el", "la", "los", "las", "y", "del", "para", "con", "es", "una", "en", "será"},
+}
+_WORD = re.compile(r"[a-záéíóúñçèêàâùûôîïü]+")
 
 
 def description_language(description: str) -> Found[str] | None:
