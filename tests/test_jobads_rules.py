@@ -368,6 +368,12 @@ def test_experience_in_lieu_of_a_degree(description):
         ("Se requiere dominio del español y el conocimiento del inglés es deseable.", {"es": "required", "en": "desirable"}),
         ("Idiomas requeridos: español. Idiomas deseables: inglés, portugués.", {"es": "required", "en": "desirable", "pt": "desirable"}),
         ("Los idiomas oficiales de la organización son el español y el inglés.", None),
+        ("Le français et l'anglais sont les langues de travail du Secrétariat.", None),
+        ("Se requiere dominio del español. El inglés es deseable.", {"es": "required", "en": "desirable"}),
+        ("Se requiere dominio del español; el conocimiento de otro idioma oficial de la ONU (francés o árabe) es deseable.",
+         {"es": "required", "fr": "desirable", "ar": "desirable"}),
+        ("Fluency in English or French is required.", {"en": "desirable", "fr": "desirable"}),
+        ("Languages: English (fluent), French (desirable).", {"en": "required", "fr": "desirable"}),
         ("Experience in French-speaking countries is an asset.", None),
     ],
 )
@@ -388,6 +394,9 @@ def test_languages_as_agencies_write_them(description, expected):
         (None, "Chargé de programme", "Niveau/Classe : P-3", ("P-3", "professional")),
         (None, "Oficial de programa", "Nivel del puesto: NO-B", ("NO-B", "national-officer")),
         (None, "Logistics Assistant", "Grade: SC-6", ("SC-6", "service-contract")),
+        (None, "Chargé de programme", "Le titulaire travaille sous la supervision du chef de section (P-5).", None),
+        (None, "Oficial de programa (P-3)", "Reporta al Jefe de Oficina, P-5.", ("P-3", "professional")),
+        (None, "Asistente", "Clasificación: Personal de Servicios Generales, Grado G5", ("G-5", "general-service")),
     ],
 )
 def test_grades_from_header_lines_and_titles(category, title, description, expected):
@@ -423,6 +432,11 @@ def test_bare_contract_categories_in_header_lines(description, expected):
         ("Duración: 364 días", 12, None),
         ("Duración del contrato: un año renovable.", 12, True),
         ("The three-year project will strengthen renewable energy policies. Duration of assignment: 6 months.", 6, None),
+        ("The internship is for a period of three months, which may be extended up to six months.", 3, True),
+        ("Duration: 3 to 6 months", None, None),
+        ("La pasantía dura un mínimo de dos meses.", None, None),
+        ("A temporary appointment does not carry any expectation of renewal.", None, None),
+        ("Extension of the appointment beyond this period is not possible.", None, False),
     ],
 )
 def test_durations_in_days_or_words(description, months, renews):

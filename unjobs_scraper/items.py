@@ -35,6 +35,9 @@ class Posting:
     apply_url: str | None = None
     post_content_html: str | None = None
     post_content: str | None = None
+    listing_title: str | None = None
+    """The index row's "TITLE, City, Country", when the posting was found on one: the job ad reads
+    the country from it when the page has no Country row (stored with the listing, not here)."""
 
 
 @dataclass

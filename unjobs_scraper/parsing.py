@@ -190,6 +190,7 @@ def parse_posting(response: TextResponse, listing: Listing | None = None) -> Pos
         closing_date=_page_closing_date(response) or (listing.closing_date if listing else None),
         apply_url=_first_url(response, _APPLY_LINK_XPATHS),
         post_content_html=_inner_html(snippet),
+        listing_title=listing.listing_title if listing else None,
         **fields,
     )
 

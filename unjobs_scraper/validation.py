@@ -41,7 +41,7 @@ POSTING_SCHEMA = {
         **_IDENTITY,
         "post_name": _TEXT,
         **dict.fromkeys(
-            ("organization_name", "location_country", "location_city", "grade", "contract", "theme"),
+            ("organization_name", "location_country", "location_city", "grade", "contract", "theme", "listing_title"),
             _OPTIONAL_TEXT,
         ),
         "closing_date": {"type": ["string", "null"], "format": "date"},

@@ -50,7 +50,7 @@ _MONTHS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:calendar |working )?
 _YEARS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:years?|ans?|annees?|anos?)\b")
 _DAYS = re.compile(rf"\b({NUMBER})(?:\s*\(\d+\))?[\s-]+(?:calendar |working )?(?:days?|jours?|dias?)\b")
 _RANGE = re.compile(
-    rf"(?:minimum|maximum|at least|up to|au moins|jusqu'a|hasta|max\.?|min\.?)\s*(?:of |period of |de |d')?\s*$|{NUMBER}\s*(?:-|–|to|a|y|et|and|or|ou|o)\s*$"
+    rf"(?:minim\w*|maxim\w*|at least|up to|au moins|jusqu'a|hasta|max\.?|min\.?)\s*(?:of |period of |de |d')?\s*$|{NUMBER}\s*(?:-|–|to|a|y|et|and|or|ou|o)\s*$"
 )
 """Before a number of months, what makes it one end of a range ("3 to 6 months", "a minimum of two months")."""
 _DURATION_LABEL = re.compile(r"duration|duree|duracion|length|period|periode|periodo|term of|contract length")

@@ -131,6 +131,8 @@ _NOT_HOME_BASED = re.compile(
     r"|sin teletrabajo|no (?:se permite|hay|aplica|incluye) (?:el )?teletrabajo"
     r"|no es (?:una modalidad |un puesto |una consultoria |un trabajo )?(?:desde casa|a distancia|remot)|\bpresencial\b"
 )
+_HOME_HINT = re.compile(r"home|remot|tele|domicil|distanc|casa|hogar|online|site|person|physi|presen|modalit")
+"""Words without which a clause says nothing of where the work is done (a cheap first look)."""
 _OFFICE_BASED = re.compile(r"^(?:on[- ]?site|in[- ]person|office[- ]based|presencial|presentiel|sur site)")
 _HOME_LABEL = re.compile(r"home|remote|telework|teletravail|teletrabajo|domicile|modalit|^(?:type|type of assignment|assignment type|work arrangement)$")
 _YES = re.compile(r"^(?:yes|oui|si|true)\b")
@@ -186,6 +188,8 @@ def home_based(city: str | None, title: str | None, description: str) -> Found[b
     verdict: Found[bool] | None = None
     for clause in read(description):
         text = clause.folded
+        if not _HOME_HINT.search(text):
+            continue
         if clause.label and _HOME_LABEL.search(clause.label):
             value = text.split(":", 1)[1].strip()
             if _YES.match(value) or _HOME_BASED.search(value):
