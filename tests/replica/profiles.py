@@ -1,11 +1,31 @@
 """What each replica posting asks of a candidate (its *profile*), and the description text that
-says it, in English, French or Spanish and in varied phrasing, hard cases included.
+says it, in English, French or Spanish, the way the posting's organization writes its ads
+(``templates.py``), hard cases included.
 
 The profile is the truth that extraction is scored against (``GET /__replica__/profiles``). It is
-built from the posting's categories and title where those say it (a grade, a contract, "Home-based"),
-and the description states the rest: it never says anything the profile does not, nor the
-opposite of what the title says. A separate random stream per posting keeps the rest of the site
-as it was.
+built from the posting's categories and title where those say it (a grade; a contract, and a
+"(Temporary Job Opening)" title is a temporary one; "Home-based"; an intern's "(6 months)"), and
+the description states the rest: it never says anything the profile does not, nor the opposite
+of what the categories or the title say (a consultant's grade under a temporary job opening's
+title is a temporary contract, and the description says nothing more of it). A separate random
+stream per posting keeps the rest of the site as it was.
+
+What the truth counts, where the text has alternatives or asides:
+
+- ``min_years_experience`` and ``education_level`` are the fewest years and the lowest degree
+  accepted ("7 years with a Bachelor's, or 5 with a Master's": 5 and bachelor; "3-5 years": 3); a
+  sub-requirement inside a minimum ("of which at least 2 years at the international level") and
+  a desirable degree or number of years change nothing;
+- ``experience_in_lieu`` is True only where the text says a first degree with more experience
+  may be accepted in place of the advanced one (the years each degree needs are no such
+  statement), else None;
+- ``languages``: a language asked for is ``required``; one called desirable, an asset, named
+  under a "Desired languages" or "DESIRABLE QUALIFICATIONS" heading, or named in an "another
+  official UN language (...)" list is ``desirable``; a note naming the working or official
+  languages asks for nothing;
+- a grade named in passing for another post ("reports to the Chief of Section, P-5") is not the
+  posting's; a grade such as NPSA-8 or "Consultant" that names its contract has that contract
+  stated too.
 """
 
 from __future__ import annotations
@@ -13,8 +33,11 @@ from __future__ import annotations
 import random
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from html import escape
 from zoneinfo import ZoneInfo
+
+from tests.replica.templates import (
+    FIELDS, LANGUAGE_NAMES, LEVELS, OFFICIAL_LANGUAGES, Facts, family_of, render,
+)
 
 # The site's category values and titles as the truth reads them (the replica's own table, not the
 # crawler's rules).
@@ -40,25 +63,51 @@ COUNTRY_CODES = {
     "Türkiye": "TUR", "Democratic Republic of the Congo": "COD", "Senegal": "SEN", "Thailand": "THA",
     "Ukraine": "UKR", "Italy": "ITA", "Lebanon": "LBN", "South Sudan": "SSD", "Singapore": "SGP",
 }
-EDUCATION = ("secondary", "bachelor", "master", "doctorate")
-LANGUAGE_NAMES = {  # in English, French, Spanish
-    "en": ("English", "anglais", "inglés"), "fr": ("French", "français", "francés"),
-    "es": ("Spanish", "espagnol", "español"), "ar": ("Arabic", "arabe", "árabe"),
-    "zh": ("Chinese", "chinois", "chino"), "ru": ("Russian", "russe", "ruso"),
-    "pt": ("Portuguese", "portugais", "portugués"), "de": ("German", "allemand", "alemán"),
-}
-WRITTEN = {"en": 0, "fr": 1, "es": 2}
-NUMBER_WORDS = {
-    "en": ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    "fr": ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"),
-    "es": ("dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez"),
-}
 MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
     "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"),
     "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
 }
-FIELDS = {"en": "economics", "fr": "économie", "es": "economía"}
+TEXT_GRADES = {  # grades a description may state, canonical, and their category
+    "P-2": "professional", "P-3": "professional", "P-4": "professional", "P-5": "professional", "D-1": "director",
+    "G-5": "general-service", "G-6": "general-service", "NO-B": "national-officer", "NO-C": "national-officer",
+    "SB-4": "service-contract", "NPSA-8": "service-contract", "NPSA-10": "service-contract",
+}
+SPELLINGS = {"P": ("{p}-{n}", "{p}{n}"), "D": ("{p}-{n}", "{p}{n}"), "G": ("{p}-{n}", "{p}{n}", "GS-{n}"),
+             "NO": ("{p}-{n}", "{p}{n}"), "SB": ("{p}-{n}", "{p}{n}"), "NPSA": ("{p}-{n}",)}
+FAMILY_GRADES = {  # what each organization family's ads state, when the site shows no grade
+    "secretariat": ("P-2", "P-3", "P-4", "P-5", "D-1", "G-5", "G-6"),
+    "undp": ("P-3", "P-4", "NO-B", "NO-C", "NPSA-8", "NPSA-10", "SB-4", "G-6"),
+    "unicef": ("P-2", "P-3", "P-4", "NO-B", "NO-C", "G-6"),
+    "unhcr": ("P-2", "P-3", "P-4", "NO-B", "G-5"),
+    "who": ("P-3", "P-4", "P-5", "NO-C", "G-6"),
+    "iom": ("P-2", "P-3", "P-4", "G-6", "NO-B"),
+    "wfp": ("P-3", "P-4", "NO-B", "G-6"),
+    "unwomen": ("P-3", "P-4", "NO-B", "NPSA-8"),
+    "unesco": ("P-2", "P-3", "P-4", "P-5", "NO-B", "G-5"),
+    "ngo": (),
+}
+GRADE_STYLES = {  # how each family shows a grade; "bare" ("Grade SB4") only for a grade the site does not show
+    "secretariat": ("colon", "bare", "table", "title", "title"), "undp": ("colon", "colon", "bare", "table"),
+    "unicef": ("colon", "bare", "table"), "unhcr": ("colon", "bare", "table"), "who": ("colon", "bare", "table"),
+    "iom": ("classification", "classification", "colon", "table"), "wfp": ("colon", "bare", "table"),
+    "unwomen": ("colon", "table"), "unesco": ("colon", "table", "table", "bare"), "ngo": (),
+}
+LEVELED = frozenset({"professional", "director", "general-service", "national-officer", "service-contract"})
+FAMILY_CONTRACTS = {  # the contracts an ad states when the site shows none
+    "secretariat": ("temporary", "fixed-term", "continuing"),
+    "undp": ("fixed-term", "temporary", "personnel-service-agreement", "consultancy"),
+    "unicef": ("fixed-term", "temporary", "consultancy", "continuing"), "unhcr": ("fixed-term", "temporary"),
+    "who": ("fixed-term", "temporary", "continuing"), "iom": ("fixed-term", "temporary"), "wfp": ("fixed-term", "consultancy"),
+    "unwomen": ("fixed-term", "temporary", "continuing"), "unesco": ("fixed-term", "temporary"),
+    "ngo": ("fixed-term", "consultancy"),
+}
+CATEGORY_CONTRACTS = {"consultancy": "consultancy", "internship": "internship", "volunteer": "volunteer"}
+"""The contract a consultant's, an intern's or a volunteer's grade names (and its ad then states)."""
+OFFICIAL_LIST_ODDS = {"unicef": 0.8, "wfp": 0.6, "unesco": 0.5, "secretariat": 0.3, "unwomen": 0.3, "undp": 0.25,
+                      "iom": 0.2, "who": 0.15, "unhcr": 0.15, "ngo": 0.0}
+"""How often a family lists "another official UN language (...)" as an asset."""
+NGOS = {"OIF": "oif", "IFRC": "ifrc", "Médecins Sans Frontières": "msf"}
 
 
 @dataclass(frozen=True)
@@ -85,171 +134,158 @@ class Profile:
 
 
 def make_profile(seed: int, post_number: str, title: str, grade: str | None, contract: str | None,
-                 country: str, closing_date: date) -> tuple[Profile, str]:
-    """The posting's profile and the HTML that states it in its description."""
+                 country: str, closing_date: date, organization: str) -> tuple[Profile, str]:
+    """The posting's profile and the HTML that states it in its description, written in the
+    template of the posting's organization (``templates.py``)."""
     rng = random.Random(f"profile:{seed}:{post_number}")
     lang = rng.choices(("en", "fr", "es"), weights=(6, 2, 2))[0]
-    parts: list[str] = []
-    grade_value = GRADE_VALUES.get(grade) if grade else TITLE_GRADES.get(title.rstrip())
-    for role, value in TITLE_GRADES.items():
-        if grade is None and title.startswith(role):
-            grade_value = value
-    contract_type = CONTRACT_VALUES.get(contract) if contract else None
-    if contract is None and rng.random() < 0.5:
-        contract_type = rng.choice(("temporary", "fixed-term", "consultancy"))
-        parts.append(_contract_sentence(lang, contract_type))
-    duration = renewable = None
-    if rng.random() < 0.5:
-        duration, renewable = rng.choice((6, 11, 12, 24)), rng.choice((True, False, None))
-        parts.append(_duration_sentence(lang, rng, duration, renewable))
-    education, in_lieu = rng.choice(("secondary", "bachelor", "bachelor", "master", "master", "doctorate")), None
-    if education == "master" and rng.random() < 0.4:
-        education, in_lieu = "bachelor", True
-        parts.append(_education_sentence(lang, "master") + " " + _in_lieu_sentence(lang))
-    else:
-        parts.append(_education_sentence(lang, education))
-    years = rng.randint(1, 8) if rng.random() < 0.9 else None
-    if years is not None:
-        parts.append(_years_sentence(lang, rng, years, alternatives=education == "bachelor" and not in_lieu))
-    required = rng.sample(sorted(LANGUAGE_NAMES), k=rng.choice((1, 1, 2)))
-    desirable = [code for code in rng.sample(sorted(LANGUAGE_NAMES), k=rng.choice((0, 1, 2))) if code not in required]
-    parts.append(_languages_sentence(lang, rng, required, desirable))
+    family = family_of(organization)
+    facts = Facts(lang=lang, family=family, ngo=NGOS.get(organization.split(" - ")[0].strip(), ""),
+                  title=title, post_number=post_number, subject=rng.choice(FIELDS[lang]))
+    _grade(facts, rng, grade, contract, title)
+    _contract(facts, rng, contract, title)
+    _duration(facts, rng, title)
+    _requirements(facts, rng)
+    _languages(facts, rng)
     home = True if "Home-based" in title else None
     if home is None and rng.random() < 0.4:
         home = rng.random() < 0.5
-    if home is not None and (rng.random() < 0.7 or "Home-based" not in title):
-        parts.append(_home_sentence(lang, rng, home))
+    facts.home = home
+    facts.home_shown = home is not None and (rng.random() < 0.7 or "Home-based" not in title)
     deadline = closing_date.isoformat()
     if rng.random() < 0.4:
-        deadline, sentence = _deadline(lang, rng, closing_date)
-        parts.append(sentence)
+        deadline, facts.deadline_sentence = _deadline(lang, rng, closing_date)
+    facts.project_distractor = rng.random() < 0.2
+    facts.history_distractor = rng.random() < 0.4
+    html = render(facts, rng)
     profile = Profile(
-        grade=grade_value[0] if grade_value else None, grade_category=grade_value[1] if grade_value else None,
-        contract_type=contract_type, duration_months=duration, renewable=renewable,
-        min_years_experience=years, education_level=education, experience_in_lieu=in_lieu,
-        languages={**{code: "desirable" for code in desirable}, **{code: "required" for code in required}},
-        requirements_language=lang, home_based=home, country_code=COUNTRY_CODES[country], deadline=deadline,
+        grade=facts.grade, grade_category=facts.grade_category,
+        contract_type=facts.contract, duration_months=facts.duration, renewable=facts.renewable,
+        min_years_experience=facts.years, education_level=facts.education,
+        experience_in_lieu=True if facts.in_lieu else None,
+        languages={**{code: "desirable" for code in facts.desirable + facts.official_list},
+                   **{code: "required" for code in facts.required}},
+        requirements_language=lang, home_based=facts.home, country_code=COUNTRY_CODES[country], deadline=deadline,
     )
-    heading = {"en": "Requirements", "fr": "Qualifications requises", "es": "Requisitos"}[lang]
-    html = f"<h4>{heading}</h4>\n" + "\n".join(f"<p>{escape(part)}</p>" for part in parts)
     return profile, html
 
 
-def _pick(rng: random.Random, *choices: str) -> str:
-    return rng.choice(choices)
+def _grade(f: Facts, rng: random.Random, grade: str | None, contract: str | None, title: str) -> None:
+    """The site's Grade row, else the title, else (half the time, in the families whose ads say
+    it) a header line of the description; another post's grade sometimes named in passing."""
+    value = GRADE_VALUES.get(grade) if grade else TITLE_GRADES.get(title.rstrip())
+    for role, known in TITLE_GRADES.items():
+        if grade is None and title.startswith(role):
+            value = known
+    title_has_grade = grade is None and value is not None
+    styles = GRADE_STYLES[f.family]
+    if value is not None:
+        f.grade, f.grade_category, f.grade_from_posting = value[0], value[1], True
+        if f.grade_category in LEVELED and styles and rng.random() < 0.35:  # restated as the site shows it
+            style = rng.choice([s for s in styles if s != "bare" and not (s == "title" and title_has_grade)])
+            if style != "classification" or f.grade_category in ("professional", "general-service", "national-officer"):
+                f.grade_shown, f.grade_style = f.grade, style
+    elif FAMILY_GRADES[f.family] and rng.random() < 0.5:
+        # a service contract's grade (NPSA-8, SB-4) names its contract: not under another Contract
+        # row, nor under a temporary job opening's title
+        free = not contract and "Temporary Job Opening" not in title
+        canonical = rng.choice([g for g in FAMILY_GRADES[f.family] if free or TEXT_GRADES[g] != "service-contract"])
+        prefix, level = canonical.split("-")
+        f.grade, f.grade_category = canonical, TEXT_GRADES[canonical]
+        f.grade_shown = rng.choice(SPELLINGS[prefix]).format(p=prefix, n=level)
+        style = rng.choice(styles)
+        if style == "classification" and f.grade_category not in ("professional", "general-service", "national-officer"):
+            style = "colon"
+        f.grade_style = style
+    if f.family != "ngo" and rng.random() < 0.25:  # a supervisor's grade, above the posting's
+        ladder = ("P-2", "P-3", "P-4", "P-5", "D-1", "D-2")
+        above = ladder[ladder.index(f.grade) + 1:] if f.grade in ladder else ladder[2:]
+        f.distractor = rng.choice(above[:3])
 
 
-def _contract_sentence(lang: str, kind: str) -> str:
-    names = {
-        "temporary": ("Temporary appointment", "nomination temporaire", "nombramiento temporal"),
-        "fixed-term": ("Fixed-term appointment", "contrat à durée déterminée", "contrato de plazo fijo"),
-        "consultancy": ("Individual contractor (consultancy)", "contrat individuel de consultant", "contrato individual de consultoría"),
-    }[kind][WRITTEN[lang]]
-    return {"en": f"Type of contract: {names}.", "fr": f"Type de contrat : {names}.", "es": f"Tipo de contrato: {names}."}[lang]
+def _contract(f: Facts, rng: random.Random, contract: str | None, title: str) -> None:
+    """The site's Contract row (sometimes restated in a header line); without one, a temporary
+    job opening's title, or (half the time) a header line of the description."""
+    if contract:
+        f.contract = CONTRACT_VALUES[contract]
+        f.contract_shown = rng.random() < 0.35
+        return
+    implied = None  # a consultant's, an intern's, a volunteer's or a service contract's grade names its contract
+    if f.grade_category in CATEGORY_CONTRACTS:
+        implied = CATEGORY_CONTRACTS[f.grade_category]
+    elif f.grade_category == "service-contract":
+        implied = "personnel-service-agreement" if (f.grade or "").startswith("NPSA") else "service-contract"
+    if "Temporary Job Opening" in title:  # the title says it, whatever the grade
+        f.contract, f.contract_shown = "temporary", implied is None and rng.random() < 0.5
+        return
+    if implied is not None:  # stated, so that the grade alone never has to say it
+        f.contract, f.contract_shown = implied, True
+    elif rng.random() < 0.5:
+        f.contract, f.contract_shown = rng.choice(FAMILY_CONTRACTS[f.family]), True
 
 
-def _duration_sentence(lang: str, rng: random.Random, months: int, renewable: bool | None) -> str:
-    if lang == "en":
-        length = "one year" if months == 12 and rng.random() < 0.5 else f"{months} months"
-        tail = {True: ", renewable subject to performance", False: ", non-renewable", None: ""}[renewable]
-        return _pick(rng, f"The initial appointment is for {length}{tail}.", f"Duration of the contract: {length}{tail}.")
-    if lang == "fr":
-        tail = {True: ", renouvelable", False: ", non renouvelable", None: ""}[renewable]
-        return f"Durée du contrat : {months} mois{tail}."
-    tail = {True: ", renovable", False: ", no renovable", None: ""}[renewable]
-    return f"Duración del contrato: {months} meses{tail}."
+def _duration(f: Facts, rng: random.Random, title: str) -> None:
+    """A length (a six-month internship's title says it), renewable or not; or renewable or not
+    with no length."""
+    title_months = 6 if "(6 months)" in title else None
+    f.duration = title_months
+    draw = rng.random()
+    if draw < 0.5:
+        f.duration = title_months or rng.choice((3, 6, 11, 12, 12, 24))
+        f.renewable = rng.choice((True, False, None))
+        f.duration_shown = True
+    elif draw < 0.58:
+        f.renewable, f.renewal_only = rng.random() < 0.7, True
 
 
-def _education_sentence(lang: str, level: str) -> str:
-    field = FIELDS[lang]
-    return {
-        ("en", "secondary"): "Completion of secondary education (high school diploma) is required.",
-        ("en", "bachelor"): f"Bachelor's degree or equivalent in {field}.",
-        ("en", "master"): f"Advanced university degree (Master's degree or equivalent) in {field}.",
-        ("en", "doctorate"): f"PhD in {field}.",
-        ("fr", "secondary"): "Diplôme d'études secondaires.",
-        ("fr", "bachelor"): f"Diplôme universitaire de premier cycle (licence) en {field}.",
-        ("fr", "master"): f"Diplôme universitaire supérieur (master ou équivalent) en {field}.",
-        ("fr", "doctorate"): f"Doctorat en {field}.",
-        ("es", "secondary"): "Educación secundaria completa.",
-        ("es", "bachelor"): f"Título universitario (licenciatura) en {field}.",
-        ("es", "master"): f"Título universitario avanzado (maestría o equivalente) en {field}.",
-        ("es", "doctorate"): f"Doctorado en {field}.",
-    }[(lang, level)]
+def _requirements(f: Facts, rng: random.Random) -> None:
+    """Education (a first degree accepted in lieu of an advanced one) and years of experience:
+    one minimum, a range, "N+", a minimum with a sub-requirement, or the years each degree needs.
+    The truth is always the lowest level and the fewest years accepted."""
+    education = rng.choice(("secondary", "bachelor", "bachelor", "master", "master", "doctorate"))
+    f.education = f.stated_education = education
+    if education == "master" and f.family != "unhcr" and rng.random() < 0.4:
+        f.education, f.in_lieu = "bachelor", True
+    years = rng.randint(1, 8) if rng.random() < 0.9 else None
+    f.years = years
+    if years is None:
+        return
+    if f.family == "unhcr":  # "Years of Experience / Degree Level": every degree from the lowest up
+        if education == "secondary":
+            f.alternatives = (("bachelor", years), ("secondary", years + 1))
+        else:
+            chain = LEVELS[LEVELS.index(education):][::-1]  # doctorate first
+            f.alternatives = tuple((level, years + i) for i, level in enumerate(chain))
+    elif rng.random() < {"undp": 0.7, "iom": 0.6}.get(f.family, 0.25) and (
+        education in ("secondary", "bachelor") and not f.in_lieu or f.in_lieu and f.family == "undp"
+    ):
+        if f.education == "bachelor":
+            f.alternatives = (("master", years), ("bachelor", years + 2))
+        else:
+            f.alternatives = (("bachelor", years), ("secondary", years + (3 if f.family == "undp" else 2)))
+    if f.alternatives:
+        f.years_style = "alternatives"
+        return
+    styles = ["plain", "plain", "plain", "range", "plus"]
+    if years >= 3:
+        styles += ["sub"] * (4 if f.family in ("unicef", "unesco") else 2)
+    f.years_style = rng.choice(styles)
+    if f.years_style == "sub":
+        f.sub_years = rng.randint(1, years - 1)
 
 
-def _in_lieu_sentence(lang: str) -> str:
-    return {
-        "en": "A first-level university degree in combination with two additional years of qualifying experience"
-              " may be accepted in lieu of the advanced university degree.",
-        "fr": "Un diplôme universitaire de premier cycle accompagné de deux années supplémentaires d'expérience"
-              " peut être accepté à la place du diplôme universitaire supérieur.",
-        "es": "Un título universitario de primer nivel en combinación con dos años adicionales de experiencia"
-              " podrá aceptarse en lugar del título avanzado.",
-    }[lang]
-
-
-def _years_sentence(lang: str, rng: random.Random, years: int, alternatives: bool) -> str:
-    words = NUMBER_WORDS[lang][years - 2] if years >= 2 else None
-    written = f"{words} ({years})" if words and rng.random() < 0.4 else str(years)
-    style = rng.choice(("plain", "plain", "range", "alternatives" if alternatives else "plain"))
-    if lang == "en":
-        unit = "year" if years == 1 else "years"
-        if style == "range":
-            return f"{years}-{years + 2} years of relevant professional experience."
-        if style == "alternatives":
-            return f"{years + 2} years of relevant experience with a first-level degree, or {years} with an advanced degree."
-        return _pick(rng, f"A minimum of {written} {unit} of progressively responsible experience is required.",
-                     f"At least {written} {unit} of relevant work experience.")
-    if lang == "fr":
-        unit = "an" if years == 1 else "ans"
-        if style == "range":
-            return f"De {years} à {years + 2} ans d'expérience professionnelle pertinente."
-        if style == "alternatives":
-            return f"{years + 2} ans d'expérience avec une licence, ou {years} avec un master."
-        return f"Au moins {written} {unit} d'expérience professionnelle pertinente."
-    unit = "año" if years == 1 else "años"
-    if style == "range":
-        return f"De {years} a {years + 2} años de experiencia profesional."
-    if style == "alternatives":
-        return f"{years + 2} años de experiencia con licenciatura, o {years} con maestría."
-    return f"Se requiere un mínimo de {written} {unit} de experiencia laboral."
-
-
-def _names(lang: str, codes: list[str]) -> str:
-    names = [LANGUAGE_NAMES[code][WRITTEN[lang]] for code in codes]
-    return f" {dict(en='and', fr='et', es='y')[lang]} ".join(names)
-
-
-def _languages_sentence(lang: str, rng: random.Random, required: list[str], desirable: list[str]) -> str:
-    asked, asset = _names(lang, required), _names(lang, desirable)
-    if lang == "en":
-        sentence = f"Fluency in {asked} is required"
-        if not desirable:
-            return sentence + "."
-        return _pick(rng, f"{sentence}; knowledge of {asset} is desirable.",
-                     f"{sentence}, and knowledge of {asset} would be an asset.",
-                     f"{sentence}. Working knowledge of {asset} is an advantage.")
-    if lang == "fr":
-        sentence = f"Une excellente maîtrise du {asked} est exigée"
-        if not desirable:
-            return sentence + "."
-        return _pick(rng, f"{sentence} ; la connaissance du {asset} serait un atout.",
-                     f"{sentence}. La connaissance du {asset} est souhaitable.")
-    sentence = f"Se requiere dominio del {asked}"
-    if not desirable:
-        return sentence + "."
-    return _pick(rng, f"{sentence}; el conocimiento del {asset} es deseable.",
-                 f"{sentence}. Se valorará el conocimiento del {asset}.")
-
-
-def _home_sentence(lang: str, rng: random.Random, home: bool) -> str:
-    if home:
-        return {"en": _pick(rng, "This is a home-based assignment.", "The incumbent will work remotely."),
-                "fr": "Le poste est à domicile (télétravail).", "es": "Modalidad: teletrabajo desde casa."}[lang]
-    return {"en": "This position is not home-based: the incumbent must be physically present at the duty station.",
-            "fr": "Le poste n'est pas en télétravail : présence requise sur place.",
-            "es": "El trabajo es presencial en la oficina."}[lang]
+def _languages(f: Facts, rng: random.Random) -> None:
+    """One or two required languages (mostly the ad's own), desirable ones named on their own, and
+    in some families "another official UN language (...)": each language of that list desirable."""
+    codes = sorted(LANGUAGE_NAMES)
+    required = [f.lang] if rng.random() < 0.7 else [rng.choice(codes)]
+    if rng.random() < 0.33:
+        required.append(rng.choice([code for code in codes if code not in required]))
+    desirable = [code for code in rng.sample(codes, k=rng.choice((0, 1, 2))) if code not in required]
+    if rng.random() < OFFICIAL_LIST_ODDS[f.family]:
+        f.official_list = [code for code in OFFICIAL_LANGUAGES if code not in required]
+        desirable = [code for code in desirable if code not in OFFICIAL_LANGUAGES]
+    f.required, f.desirable = required, desirable
 
 
 def _deadline(lang: str, rng: random.Random, day: date) -> tuple[str, str]:

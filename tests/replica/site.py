@@ -278,7 +278,9 @@ class Site:
         opens_until = max(self._now.date(), date.today())
         title = rng.choice(ROLES) + rng.choice(ROLE_SUFFIXES)
         closing_date = opens_until + timedelta(days=rng.randint(2, 45))
-        profile, requirements_html = make_profile(self.seed, post_number, title, grade, contract, country, closing_date)
+        profile, requirements_html = make_profile(
+            self.seed, post_number, title, grade, contract, country, closing_date, organization
+        )
         self._postings[post_number] = PostingSpec(
             post_number=post_number,
             title=title,

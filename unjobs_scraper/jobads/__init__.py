@@ -36,8 +36,8 @@ def derive(posting: Mapping[str, Any]) -> dict[str, Any]:
     found_languages = languages.languages(text)
     found = {
         "grade": found_grade and Found(found_grade.value[0], found_grade.source),
-        "contract_type": contracts.contract_type(posting.get("contract"), text),
-        "duration_months": contracts.duration_months(text),
+        "contract_type": contracts.contract_type(posting.get("contract"), text, posting.get("post_name")),
+        "duration_months": contracts.duration_months(text, posting.get("post_name")),
         "renewable": contracts.renewable(text),
         "min_years_experience": requirements.min_years_experience(text),
         "education_level": requirements.education_level(text),

@@ -21,8 +21,9 @@ _TYPES = (
     (PERSONNEL_SERVICE_AGREEMENT, r"\b[ni]?psa\b|person(?:nel|al) services? agreement|accord de services? de personnel|acuerdo de servicios? de personal"),
     (TEMPORARY, r"^temporary\b|\btemporary (?:appointment|assignment|job opening|position|contract)|\bta\b|\btjo\b|short[- ]term|corto plazo|court terme|courte duree"
                 r"|temporaire|nombramiento temporal|contrato temporal|\btemporal\b|^temporary$"),
-    (FIXED_TERM, r"fixed[- ]term|\bfta\b|duree determinee|\bcdd\b|plazo fijo|termino fijo|nombramiento de plazo"),
-    (CONTINUING, r"continuing|nomination continue|nombramiento continuo|\bpermanent\b|duree indeterminee|\bcdi\b|indefinido"),
+    (FIXED_TERM, r"fixed[- ]term|\bfta\b|\bft\b|duree determinee|duracion determinada|\bcdd\b|plazo fijo|termino fijo|nombramiento de plazo"),
+    (CONTINUING, r"continuing|nomination continue|engagement continu\b|contrat continu\b|\bcontinuo\b|^continu[eo]?$|\bpermanent\b"
+                 r"|duree indeterminee|\bcdi\b|indefinido"),
     (CONSULTANCY, r"consult|individual contract|\bic\b|\b[li]?ica\b|\bssa\b|special service agreement|contrat individuel"
                   r"|contrato individual|consultor|contratista individual"),
     (SERVICE_CONTRACT, r"service contract|\bsc\b|\bsb\b|contrat de service|contrato de servicios?"),
@@ -32,7 +33,7 @@ _TYPES = (
 _TYPE_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _TYPES]
 _CONTRACT_LABEL = re.compile(
     r"^(?:(?:type|nature|category) of (?:contract|appointment|requisition|position|vacancy)|(?:contract|appointment|engagement|position|employment|vacancy|job opening|opportunity)(?: type| category| modality)?"
-    r"|volunteer categor\w*|categor\w* (?:de |del )?(?:volontaire|voluntari\w+)|type de poste|tipo de (?:vacante|puesto)"
+    r"|contractual (?:arrangement|status)|volunteer categor\w*|categor\w* (?:de |del )?(?:volontaire|voluntari\w+)|type de poste|tipo de (?:vacante|puesto)"
     r"|type (?:de |d')(?:contrat|engagement|nomination)|nature du contrat|tipo de (?:contrato|nombramiento)|modalidad (?:de )?contrat\w*"
     r"|modalidad|contrat|contrato)$"
 )
@@ -40,6 +41,9 @@ _CONTRACT_CONTEXT = re.compile(
     r"contract|contrat|contrato|appointment|nomination|nombramiento|assignment|affectation|modalidad|job opening|position is a|poste est"
 )
 """In a sentence, only a clause about the contract says its type ("Stage" heads an assessment table)."""
+_TITLE_CONTRACT = re.compile(r"temporary job opening|\((?:temporary|fixed[- ]term|tja|tjo)\)|poste temporaire|vacante temporal")
+"""What a title says of the contract ("Driver (Temporary Job Opening)")."""
+_TITLE_DURATION = re.compile(rf"\(({NUMBER})\s+(months?|mois|meses)\)")
 _SPECIFIC = re.compile(
     r"fixed[- ]term|\bfta\b|temporary appointment|continuing appointment|\b[ni]psa\b|person(?:nel|al) services? agreement"
     r"|individual contractor agreement|service contract|contrat a duree determinee|plazo fijo|nombramiento temporal"
@@ -73,8 +77,10 @@ _NOT_RENEWABLE = re.compile(
 )
 _RENEWABLE = re.compile(
     r"renewable|renewal|extendable|extensible|possib\w*\s+(?:\w+\s+)?(?:renewal|extension)|may be (?:renewed|extended)|subject to (?:renewal|extension)"
-    r"|renouvelable|prolongeable|possibilite de (?:renouvellement|prolongation)|pourra etre (?:renouvele|prolonge)"
-    r"|renovable|posibilidad de (?:renovacion|extension|prorroga)|prorrogable|podra (?:ser )?(?:renovad|extendid|prorrogad)"
+    r"|can be (?:renewed|extended)|could be (?:renewed|extended)"
+    r"|renouvelable|prolongeable|possibilite de (?:renouvellement|prolongation)|(?:pourra|peut) etre (?:renouvele|prolonge)"
+    r"|renovable|posibilidad de (?:renovacion|extension|prorroga)|prorrogable|(?:podra|puede) (?:ser )?(?:renovad|extendid|prorrogad)"
+    r"|(?:podra|puede) (?:renovarse|prorrogarse|extenderse)"
 )
 _NOT_A_CONTRACT = re.compile(
     r"renewable energ|energies? renouvelable|energias? renovable|renewable (?:resource|power|source)"
@@ -83,11 +89,14 @@ _NOT_A_CONTRACT = re.compile(
 """Renewal words that say nothing of this contract ("renewable energy", "no expectation of renewal")."""
 
 
-def contract_type(category_value: str | None, description: str) -> Found[str] | None:
-    """The contract's type: from the ``Contract`` category, a header line, else a sentence
-    about the contract; an unknown category value is ``other``, an unmentioned contract None."""
+def contract_type(category_value: str | None, description: str, title: str | None = None) -> Found[str] | None:
+    """The contract's type: from the ``Contract`` category, the title ("(Temporary Job
+    Opening)"), a header line, else a sentence about the contract; an unknown category value is
+    ``other``, an unmentioned contract None."""
     if category_value:
         return Found(_type_of(folded(category_value)) or OTHER, category_value.strip())
+    if title and (match := _TITLE_CONTRACT.search(folded(title))):
+        return Found(_type_of(match[0]), title)
     clauses = read(description)
     for clause in clauses:
         if clause.label and _CONTRACT_LABEL.match(clause.label):
@@ -104,10 +113,18 @@ def _type_of(text: str) -> str | None:
     return next((kind for kind, pattern in _TYPE_PATTERNS if pattern.search(text)), None)
 
 
-def duration_months(description: str) -> Found[int] | None:
+def duration_months(description: str, title: str | None = None) -> Found[int] | None:
     """The contract's stated length, in months (``12 months``, ``one year``, ``364 days``,
     ``6 mois``, ``un año``), from a header line or a clause about the contract, not about
-    experience, a project or a probation; None for a range ("two to six months")."""
+    experience, a project or a probation, else from the title ("Intern (6 months)"); None for
+    a range ("two to six months")."""
+    found = _stated_duration(description)
+    if found is None and title and (match := _TITLE_DURATION.search(folded(title))):
+        return Found(number(match[1]), title)
+    return found
+
+
+def _stated_duration(description: str) -> Found[int] | None:
     for clause in read(description):
         if not _about_duration(clause):
             continue

@@ -38,8 +38,9 @@ _ASK = r"fluen|proficien|expert knowledge|excellent (?:knowledge|command)|comman
 _MARKER = re.compile(rf"(?P<desirable>{DESIRABLE_WORDS})|(?P<required>{ESSENTIAL_WORDS}|{_ASK})")
 _ASKED = re.compile(
     rf"{_ASK}|knowledge|skills?|working|written|spoken|oral|speak|write|read|connaissance|parl|ecrit|conocimiento|habl|escrit|nivel"
-    r"|language|langue|idioma|lengua"
 )
+_LANGUAGE_CONTEXT = re.compile(r"langu|idioma|lengua")
+"""A heading or label about languages: under it, a language named alone is asked for."""
 _SEGMENT = re.compile(
     r"(?:,|;|\band\b|\bet\b|\by\b|\bwhile\b|\bbut\b|\bmais\b|\bpero\b|\bwhereas\b|\bmientras\b|\btandis\b)\s+"
     r"(?=(?:[\w']+\s+){0,3}?(?:knowledge|fluency|proficiency|command|connaissance|maitrise|conocimiento|dominio|notions?|nociones))"
@@ -79,7 +80,7 @@ def _clause_levels(clause: Clause) -> dict[str, str]:
         return {}
     if _NOTE.search(text) and not _REQUIREMENT_WORDS.search(text):
         return {}
-    if not (_ASKED.search(text) or _MARKER.search(text) or re.search(r"langu|idioma", clause.section + clause.label)):
+    if not (_ASKED.search(text) or _MARKER.search(text) or _LANGUAGE_CONTEXT.search(clause.section + " " + clause.label)):
         return {}
     alternatives = _alternatives(text, named)
     segments = [0] + [match.end() for match in _SEGMENT.finditer(text)] + [len(text)]

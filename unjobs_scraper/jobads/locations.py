@@ -133,8 +133,10 @@ _NOT_HOME_BASED = re.compile(
 )
 _HOME_HINT = re.compile(r"home|remot|tele|domicil|distanc|casa|hogar|online|site|person|physi|presen|modalit")
 """Words without which a clause says nothing of where the work is done (a cheap first look)."""
+_NOT_APPLICABLE = re.compile(r"(?:not applicable|non applicable|no aplica|ne s'applique pas)\s+(?:for|to|al?|aux?|pour|en)\b")
+"""'Hardship level (not applicable for home-based)': a field's note, not the post's modality."""
 _OFFICE_BASED = re.compile(r"^(?:on[- ]?site|in[- ]person|office[- ]based|presencial|presentiel|sur site)")
-_HOME_LABEL = re.compile(r"home|remote|telework|teletravail|teletrabajo|domicile|modalit|^(?:type|type of assignment|assignment type|work arrangement)$")
+_HOME_LABEL = re.compile(r"home|remot|telework|teletravail|teletrabajo|domicile|casa|distanc|modalit|^(?:type|type of assignment|assignment type|work arrangement)$")
 _YES = re.compile(r"^(?:yes|oui|si|true)\b")
 _NO = re.compile(r"^(?:no|non|false)\b")
 
@@ -192,10 +194,12 @@ def home_based(city: str | None, title: str | None, description: str) -> Found[b
             continue
         if clause.label and _HOME_LABEL.search(clause.label):
             value = text.split(":", 1)[1].strip()
-            if _YES.match(value) or _HOME_BASED.search(value):
-                return Found(True, clause.text)
             if _NO.match(value) or _OFFICE_BASED.match(value) or _NOT_HOME_BASED.search(value):
                 return Found(False, clause.text)
+            if _YES.match(value) or _HOME_BASED.search(value):
+                return Found(True, clause.text)
+        if _NOT_APPLICABLE.search(text):
+            continue
         if _NOT_HOME_BASED.search(text):
             return Found(False, clause.text)
         if verdict is None and _HOME_BASED.search(text):

@@ -25,7 +25,9 @@ _YEARS = re.compile(
 )
 # The alternative's number, its "years" left out: "or 5 with an advanced degree", "ou 5 avec", "o 5 con"
 _ALTERNATIVE_NUMBER = re.compile(rf"\b(?:or|ou|o)\s+({NUMBER})(?:\s*\(\d{{1,2}}\))?\s+(?:with|avec|con)\b")
-_ALTERNATIVE_BREAK = re.compile(rf"[,;]?\s+\b(?:or|ou|o)\b\s+(?=(?:\w+\s+){{0,3}}?{NUMBER}\b)")
+_ALTERNATIVE_BREAK = re.compile(
+    rf"[,;]?\s+\b(?:or|ou|o)\b\s+(?=(?:\w+\s+){{0,3}}?{NUMBER}\s*(?:\(\d{{1,2}}\)\s*)?(?:{_YEARS_WORD}|with|avec|con|\()|\d)"
+)
 """Where an alternative begins: "..., or 7 years", "; or 5 years", "ou sept ans", "o siete años"."""
 _BARE_ALTERNATIVE = re.compile(rf"\s*(\d{{1,2}})\b|\s*({NUMBER})(?:\s*\(\d{{1,2}}\))?\s+(?:with|avec|con)\b")
 _ADDITIONAL = re.compile(rf"(?:additional|supplementary|further|more|extra)\s+{NUMBER}|{NUMBER}\s*(?:\(\d+\)\s*)?(?:additional|more|further|extra)|supplementaires?|adicionales?")
@@ -73,6 +75,7 @@ _IN_LIEU = re.compile(
     r"|\b(?:or|ou|o) (?:an? |une |una )?(?:equivalent |equivalente )?(?:combination of |relevant |work |professional |related )*experien\w* (?:\w+ ){0,3}?equivalen"
     r"|\b(?:or|ou|o) (?:an? )?equivalent (?:combination of |relevant |work |professional )*experience"
     r"|en lieu et place|tenir lieu|a la place d|au lieu d|peut remplacer|en combinaison avec .*experience|accompagne d.*experience|assorti d.*experience"
+    r"|complete par .*experience|(?:annees|ans) (?:d'experience )?supplementaires"
     r"|en lugar de|en vez de|en sustitucion|sustituir|reemplazar|en combinacion con .*experiencia|junto con .*experiencia|anos adicionales de experiencia"
 )
 

@@ -8,6 +8,7 @@ itself. A ``Clause`` carries that context, so that a rule can leave out what is 
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -50,6 +51,10 @@ _ESSENTIAL = re.compile(ESSENTIAL_WORDS)
 _DESIRABLE_LABEL = re.compile(rf"{DESIRABLE_WORDS}|^(?:assets?|atouts?|plus|optional|opcional|facultati\w+)$")
 _ESSENTIAL_LABEL = re.compile(rf"{ESSENTIAL_WORDS}|minim|requirement|requisito|exigence|qualifications? requise")
 
+_TOPIC = re.compile(
+    r"langu|idioma|lengua|educ|formation|formacion|experien|degree|diplom|titulo|skill|competen|habilidad|contra|years|annees|anos"
+)
+"""What a heading is about, beside "Essential" or "Desirable"."""
 _COMBINING = re.compile("[\u0300-\u036f]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
@@ -126,7 +131,7 @@ def plain_lines(text: str) -> list[tuple[str, bool]]:
             cells = [cell.strip() for cell in line.strip("|").split("|") if cell.strip()]
             line = "; ".join(" : ".join(pair) for pair in zip(cells[::2], cells[1::2])) + (
                 f"; {cells[-1]}" if len(cells) % 2 else "")
-        line = _ESCAPE.sub(r"\1", _EMPHASIS.sub("", _LINK.sub(r"\1", _HEADING.sub("", line)))).strip()
+        line = html.unescape(_ESCAPE.sub(r"\1", _EMPHASIS.sub("", _LINK.sub(r"\1", _HEADING.sub("", line))))).strip()
         line = _BULLET.sub("", line).strip()
         if not line:
             continue
@@ -151,7 +156,7 @@ def read(text: str) -> tuple[Clause, ...]:
         if heading:
             name = line_folded.rstrip(":").strip()
             qualifier = _qualifier(name)
-            if qualifier is None or len(name.split()) > 2:  # a topic ("Education", "Desired languages")
+            if qualifier is None or _TOPIC.search(name) or len(name.split()) > 3:  # "Education", "Desired languages"
                 section = name
             section_desirable = qualifier == "desirable"
             line_desirable = section_desirable
