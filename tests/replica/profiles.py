@@ -36,7 +36,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from tests.replica.templates import (
-    FIELDS, LANGUAGE_NAMES, LEVELS, OFFICIAL_LANGUAGES, Facts, family_of, render,
+    FIELDS,
+    LANGUAGE_NAMES,
+    LEVELS,
+    OFFICIAL_LANGUAGES,
+    Facts,
+    family_of,
+    render,
 )
 
 # The site's category values and titles as the truth reads them (the replica's own table, not the

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import re
 
-from unjobs_scraper.jobads.text import DESIRABLE_WORDS, NOT_A_LENGTH, NUMBER, Clause, Found, desirable, essential, number, read
+from unjobs_scraper.jobads.text import (
+    DESIRABLE_WORDS,
+    NOT_A_LENGTH,
+    NUMBER,
+    Clause,
+    Found,
+    desirable,
+    essential,
+    number,
+    read,
+)
 
 SECONDARY, BACHELOR, MASTER, DOCTORATE = "secondary", "bachelor", "master", "doctorate"
 EDUCATION_LEVELS = (SECONDARY, BACHELOR, MASTER, DOCTORATE)
