@@ -46,7 +46,7 @@ _TITLE_CONTRACT = re.compile(r"temporary job opening|\((?:temporary|fixed[- ]ter
 _TITLE_DURATION = re.compile(rf"\(({NUMBER})\s+(months?|mois|meses)\)")
 _SPECIFIC = re.compile(
     r"fixed[- ]term|\bfta\b|temporary appointment|continuing appointment|\b[ni]psa\b|person(?:nel|al) services? agreement"
-    r"|individual contractor agreement|service contract|contrat a duree determinee|plazo fijo|nombramiento temporal"
+    r"|individual contractor agreement|service contract|duree determinee|duracion determinada|plazo fijo|nombramiento temporal"
     r"|\b(?:this|the) internship\b|\bla pasantia\b|\b(?:ce|le) stage\b|\b(?:unv|volunteer) assignment|\bvolunteer categor"
 )
 """Names of a contract that need no sentence about the contract around them ("Duration: Fixed-term: two years")."""
@@ -61,6 +61,7 @@ _DURATION_LABEL = re.compile(r"duration|duree|duracion|length|period|periode|per
 _DURATION_CONTEXT = re.compile(
     r"duration|period|contract|appointment|assignment|initial|duree|periode|contrat|duracion|periodo|contrato|nombramiento"
     r"|engagement|internship|stage|pasantia|(?:position|post|job opening|poste|puesto) (?:is )?(?:available )?for"
+    r"|fixed[- ]term|temporary|duree determinee|temporaire|plazo fijo|temporal"
 )
 _NOT_DURATION = re.compile(
     r"experien|probation|periode d'essai|periodo de prueba|project|projet|proyecto|programme|program\b|programa"
@@ -68,7 +69,7 @@ _NOT_DURATION = re.compile(
 )
 _NOT_RENEWABLE = re.compile(
     r"\b(?:non[- ]?renewable|not (?:be )?renewable|no (?:possibility of )?(?:renewal|extension)|without (?:the )?possibility of (?:renewal|extension)"
-    r"|cannot be (?:renewed|extended)|will not be (?:renewed|extended)|non[- ]?extendable"
+    r"|(?:cannot|can not|will not|may not|shall not) be (?:renewed|extended)|non[- ]?extendable"
     r"|non renouvelable|non prolongeable|sans possibilite de (?:renouvellement|prolongation)|ne (?:sera|peut) pas (?:etre )?(?:renouvele|prolonge)"
     r"|no renovable|sin posibilidad de (?:renovacion|extension|prorroga)|no (?:sera|podra ser) (?:renovado|extendido|prorrogado)"
     r"|(?:not|pas|no) (?:\w+ ){0,2}(?:renewable|renouvelable|renovable)"
@@ -82,6 +83,8 @@ _RENEWABLE = re.compile(
     r"|renovable|posibilidad de (?:renovacion|extension|prorroga)|prorrogable|(?:podra|puede) (?:ser )?(?:renovad|extendid|prorrogad)"
     r"|(?:podra|puede) (?:renovarse|prorrogarse|extenderse)"
 )
+_RENEWAL_HINT = re.compile(r"renew|renouvel|renov|extens|extend|prolong|prorrog")
+"""Words without which a clause says nothing of renewal (a cheap first look)."""
 _NOT_A_CONTRACT = re.compile(
     r"renewable energ|energies? renouvelable|energias? renovable|renewable (?:resource|power|source)"
     r"|(?:any |no )?expectation of (?:renewal|extension)|(?:aucun )?droit (?:a|au) (?:un )?renouvellement|expectativa de (?:renovacion|extension)"
@@ -140,14 +143,17 @@ def _stated_duration(description: str) -> Found[int] | None:
 
 
 def _about_duration(clause: Clause) -> bool:
-    if clause.label and _DURATION_LABEL.search(clause.label) and not _NOT_DURATION.search(clause.label):
-        return True
+    for label in (clause.label, clause.section if len(clause.section.split()) <= 4 else ""):
+        if label and _DURATION_LABEL.search(label) and not _NOT_DURATION.search(label):
+            return True  # "Duration: 6 months", or "6 months" under a "Duración prevista" heading
     return bool(_DURATION_CONTEXT.search(clause.folded)) and not _NOT_DURATION.search(clause.folded)
 
 
 def renewable(description: str) -> Found[bool] | None:
     """True when the contract may be renewed or extended, False when the posting says it cannot."""
     for clause in read(description):
+        if not _RENEWAL_HINT.search(clause.folded):
+            continue
         text = _NOT_A_CONTRACT.sub("", clause.folded)
         if _NOT_RENEWABLE.search(text):
             return Found(False, clause.text)

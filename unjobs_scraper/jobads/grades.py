@@ -1,5 +1,5 @@
 """The grade: ``P-1``…``P-7``, ``D-1``, ``D-2``, ``ASG``, ``USG``, ``G-1``…``G-7``, ``NO-A``…``NO-E``,
-``FS-1``…``FS-7``, ``SB-1``…``SB-5``, ``SC-1``…``SC-11``, ``LICA-1``…``LICA-11``, ``IICA-1``…``IICA-4``,
+``FS-1``…``FS-7``, ``L-1``…``L-7`` (ILO), ``SB-1``…``SB-5``, ``SC-1``…``SC-11``, ``LICA-1``…``LICA-11``, ``IICA-1``…``IICA-4``,
 ``NPSA-1``…``NPSA-11``, ``IPSA-8``…``IPSA-12``, or a category only (``consultant``, ``intern``,
 ``UNV``, ``JPO``), and the grade's category. Spelling variants (``P3``, ``P 3``, ``GS-5``, ``NOB``,
 UNICEF's ``NO-2``) map to one value.
@@ -23,6 +23,7 @@ FIELD_SERVICE, SERVICE_CONTRACT, CONSULTANCY, VOLUNTEER, INTERNSHIP = (
 # Scale prefix as written → (normalized prefix, lowest level, highest level, category).
 _SCALES = {
     "P": ("P", 1, 7, PROFESSIONAL),
+    "L": ("L", 1, 7, PROFESSIONAL),  # the ILO's technical cooperation posts
     "D": ("D", 1, 2, DIRECTOR),
     "G": ("G", 1, 7, GENERAL_SERVICE),
     "GS": ("G", 1, 7, GENERAL_SERVICE),
@@ -34,7 +35,7 @@ _SCALES = {
     "NPSA": ("NPSA", 1, 11, SERVICE_CONTRACT),
     "IPSA": ("IPSA", 8, 12, SERVICE_CONTRACT),
 }
-_LEVELED = re.compile(r"(?<![A-Za-z0-9])(GS|FS|SB|SC|LICA|IICA|NPSA|IPSA|P|D|G)[\s-]?(\d{1,2})(?![\d])")
+_LEVELED = re.compile(r"(?<![A-Za-z0-9])(GS|FS|SB|SC|LICA|IICA|NPSA|IPSA|P|D|G|L)(?:[\s-]|\.(?=\d))?(\d{1,2})(?![\d])")
 _NATIONAL_OFFICER = re.compile(r"(?<![A-Za-z])(?:NO|NOP)[\s-]?([A-E]|[1-5])(?![A-Za-z0-9])")
 _SENIOR = re.compile(r"(?<![A-Za-z])(ASG|USG)(?![A-Za-z])")
 _CATEGORY_ONLY = (

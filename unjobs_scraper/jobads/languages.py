@@ -13,6 +13,7 @@ or working languages asks for nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from unjobs_scraper.jobads.text import DESIRABLE_WORDS, ESSENTIAL_WORDS, Clause, Found, read
 
@@ -38,6 +39,7 @@ _ASK = r"fluen|proficien|expert knowledge|excellent (?:knowledge|command)|comman
 _MARKER = re.compile(rf"(?P<desirable>{DESIRABLE_WORDS})|(?P<required>{ESSENTIAL_WORDS}|{_ASK})")
 _ASKED = re.compile(
     rf"{_ASK}|knowledge|skills?|working|written|spoken|oral|speak|write|read|connaissance|parl|ecrit|conocimiento|habl|escrit|nivel"
+    r"|\b[abc][12]\b|intermediate|intermedi|advanced|avance|basic|basico|notions"
 )
 _LANGUAGE_CONTEXT = re.compile(r"langu|idioma|lengua")
 """A heading or label about languages: under it, a language named alone is asked for."""
@@ -49,6 +51,7 @@ _SEGMENT = re.compile(
 _LIST_SEPARATOR = re.compile(r"^(?:\s|,|/|\band\b|\bor\b|\bet\b|\bou\b|\by\b|\bo\b|\bl'|\bde\b|\bdu\b|\bdel\b|\bel\b|\ble\b|\bla\b|\bthe\b|\bin\b)*$")
 _OR = re.compile(r"\bor\b|\bou\b|\bo\b|/")
 _ANOTHER = re.compile(r"\b(?:another|other|any|either|one of|autre|l'une des|une des|otr[oa]s?|uno de|alguno de|cualquier)\b")
+_THE_OTHER = re.compile(r"(?:\b(?:of|in) the other|\bde l'autre|\bdel otro|\bde la otra)(?=\s*(?:[.;,)]|$))")
 _NOTE = re.compile(
     r"(?:official|working) languages?|langues? (?:officielles?|de travail)|idiomas? (?:oficiales?|de trabajo)|lenguas? oficiales?"
 )
@@ -80,7 +83,7 @@ def _clause_levels(clause: Clause) -> dict[str, str]:
         return {}
     if _NOTE.search(text) and not _REQUIREMENT_WORDS.search(text):
         return {}
-    if not (_ASKED.search(text) or _MARKER.search(text) or _LANGUAGE_CONTEXT.search(clause.section + " " + clause.label)):
+    if not (clause.desirable or _ASKED.search(text) or _MARKER.search(text) or _LANGUAGE_CONTEXT.search(clause.section + " " + clause.label)):
         return {}
     alternatives = _alternatives(text, named)
     segments = [0] + [match.end() for match in _SEGMENT.finditer(text)] + [len(text)]
@@ -123,6 +126,8 @@ def _alternatives(text: str, named: list[re.Match]) -> set[int]:
     """Indexes of the languages named as alternatives: a list joined by "or", or named soon
     after "another" / "one of" ("another official UN language (Arabic, Chinese, ...)")."""
     chosen: set[int] = set()
+    if _THE_OTHER.search(text):  # "English or French, and good knowledge of the other": both
+        return chosen
     group = [0]
     for index in range(1, len(named) + 1):
         between = text[named[index - 1].end(): named[index].start()] if index < len(named) else None
@@ -154,7 +159,8 @@ _WORD = re.compile(r"[a-záéíóúñçèêàâùûôîïü]+")
 def description_language(description: str) -> Found[str] | None:
     """``en``, ``fr`` or ``es``: the one whose commonest words the description uses most."""
     words = _WORD.findall(description.lower())
-    counts = {code: sum(word in stop for word in words) for code, stop in _STOPWORDS.items()}
+    frequency = Counter(words)
+    counts = {code: sum(frequency[word] for word in stop) for code, stop in _STOPWORDS.items()}
     code = max(counts, key=counts.get)
     if counts[code] < 3:
         return None

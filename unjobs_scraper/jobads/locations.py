@@ -136,7 +136,12 @@ _HOME_HINT = re.compile(r"home|remot|tele|domicil|distanc|casa|hogar|online|site
 _NOT_APPLICABLE = re.compile(r"(?:not applicable|non applicable|no aplica|ne s'applique pas)\s+(?:for|to|al?|aux?|pour|en)\b")
 """'Hardship level (not applicable for home-based)': a field's note, not the post's modality."""
 _OFFICE_BASED = re.compile(r"^(?:on[- ]?site|in[- ]person|office[- ]based|presencial|presentiel|sur site)")
-_HOME_LABEL = re.compile(r"home|remot|telework|teletravail|teletrabajo|domicile|casa|distanc|modalit|^(?:type|type of assignment|assignment type|work arrangement)$")
+_HOME_LABEL = re.compile(
+    r"home|remot|telework|teletravail|teletrabajo|domicile|casa|distanc|modalit"
+    r"|^(?:type|type of assignment|assignment type|work arrangement|location|duty station|lieu d'affectation|lugar de destino)$"
+)
+_HOME_VALUE = re.compile(r"^(?:remote|home[- ]based|teletravail|teletrabajo|a distance|a distancia|remoto|desde casa|a domicile)\b")
+"""A header line's value that says home-based ("Location: Remote (with travel)")."""
 _YES = re.compile(r"^(?:yes|oui|si|true)\b")
 _NO = re.compile(r"^(?:no|non|false)\b")
 
@@ -196,7 +201,7 @@ def home_based(city: str | None, title: str | None, description: str) -> Found[b
             value = text.split(":", 1)[1].strip()
             if _NO.match(value) or _OFFICE_BASED.match(value) or _NOT_HOME_BASED.search(value):
                 return Found(False, clause.text)
-            if _YES.match(value) or _HOME_BASED.search(value):
+            if _YES.match(value) or _HOME_VALUE.match(value) or _HOME_BASED.search(value):
                 return Found(True, clause.text)
         if _NOT_APPLICABLE.search(text):
             continue

@@ -10,6 +10,7 @@ a second requirement beside it, never lowers it. What is only desirable asks not
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from unjobs_scraper.jobads.text import (
     DESIRABLE_WORDS,
@@ -36,13 +37,15 @@ _YEARS = re.compile(
 # The alternative's number, its "years" left out: "or 5 with an advanced degree", "ou 5 avec", "o 5 con"
 _ALTERNATIVE_NUMBER = re.compile(rf"\b(?:or|ou|o)\s+({NUMBER})(?:\s*\(\d{{1,2}}\))?\s+(?:with|avec|con)\b")
 _ALTERNATIVE_BREAK = re.compile(
-    rf"[,;]?\s+\b(?:or|ou|o)\b\s+(?=(?:\w+\s+){{0,3}}?{NUMBER}\s*(?:\(\d{{1,2}}\)\s*)?(?:{_YEARS_WORD}|with|avec|con|\()|\d)"
+    rf"[,;]?\s+\b(?:or|ou|o)\b\s+(?=(?:\w+\s+){{0,3}}?{NUMBER}\s*(?:\(\d{{1,2}}\)\s*)?(?:{_YEARS_WORD}|with|avec|con|\()|\d"
+    r"|(?:an?|une?|una?|with an?|avec une?|con una?)?\s*(?:ph\.?d|doctora|master|maitrise|maestria|bachelor|licen|first[- ]level|advanced|university|undergraduate|graduate))"
 )
-"""Where an alternative begins: "..., or 7 years", "; or 5 years", "ou sept ans", "o siete años"."""
+"""Where an alternative begins: "..., or 7 years", "; or 5 years", "ou sept ans", "or a PhD and 3+ years"."""
+_DECADE = re.compile(r"\b(?:a|one|une|una) (?:decade|decennie|decada)\b")
 _BARE_ALTERNATIVE = re.compile(rf"\s*(\d{{1,2}})\b|\s*({NUMBER})(?:\s*\(\d{{1,2}}\))?\s+(?:with|avec|con)\b")
 _ADDITIONAL = re.compile(rf"(?:additional|supplementary|further|more|extra)\s+{NUMBER}|{NUMBER}\s*(?:\(\d+\)\s*)?(?:additional|more|further|extra)|supplementaires?|adicionales?")
-_EXPERIENCE = re.compile(r"experien")
 _ENDS_WITH_OR = re.compile(r"(?:^|\s)(?:or|ou|o)\s*[,:]?$")
+_OR_ONLY = re.compile(r"^(?:or|ou|o)\s*[,:]?$")
 _FOR_HOLDERS = re.compile(
     r"\b(?:for|pour les|para (?:los )?)\s*(?:candidates|applicants|those|candidats|candidatos|postulantes)\s+(?:holding|with|who hold|titulaires|ayant|con|que)"
     r"|\b(?:with|avec|con) (?:an?|une?|un) (?:\w+ ){0,3}(?:degree|diplome|titulo)"
@@ -70,6 +73,7 @@ _LEVELS = (
         r"first[- ]level (?:university )?degree|first university degree|bachelor'?s?|(?<!advanced )university degree|licence\b|licenciatura"
         r"|diplome universitaire(?! superieur)|titulo universitario(?! avanzado| superior)|titulo de grado|grado universitario|diplome de premier cycle"
         r"|undergraduate|bac ?\+ ?[34]|b\.?a\b|b\.?sc?\b|premier cycle universitaire|university studies|etudes universitaires|estudios universitarios"
+        r"|titulo profesional|profesional universitario"
     )),
     (SECONDARY, re.compile(
         r"high school|secondary (?:school|education|level|diploma)|diplome d'etudes secondaires|etudes secondaires|baccalaureat|educacion secundaria"
@@ -81,7 +85,8 @@ _BOTH = re.compile(r"\band\b|\bet\b|\by\b|\bplus\b|followed by|as well as|ainsi 
 _EITHER = re.compile(r"\bor\b|\bou\b|\bo\b|in lieu|instead|a defaut|equivalent")
 _IN_LIEU = re.compile(
     r"in lieu of|instead of (?:the|an?) |in place of (?:the|an?) |may be accepted (?:as a substitute|in place)|substitut|may replace|can replace|in combination with .*experience"
-    r"|combined with .*experience|equivalent combination of (?:education|academic)|additional (?:\w+ )?years? of (?:\w+ ){0,3}experience"
+    r"|combined with .*experience|equivalent combination of (?:education|academic)"
+    r"|(?:additional|further|extra) (?:\w+ )?years? of (?:\w+ ){0,3}experience|may be considered if .*experience"
     r"|\b(?:or|ou|o) (?:an? |une |una )?(?:equivalent |equivalente )?(?:combination of |relevant |work |professional |related )*experien\w* (?:\w+ ){0,3}?equivalen"
     r"|\b(?:or|ou|o) (?:an? )?equivalent (?:combination of |relevant |work |professional )*experience"
     r"|en lieu et place|tenir lieu|a la place d|au lieu d|peut remplacer|en combinaison avec .*experience|accompagne d.*experience|assorti d.*experience"
@@ -90,35 +95,45 @@ _IN_LIEU = re.compile(
 )
 
 
+@dataclass
+class _Statement:
+    """One requirement of years, with the years each of its alternatives accepts."""
+
+    source: str
+    years: list[int]
+    by_degree: bool
+    """Its years come with a degree ("Master's degree with two years"): a statement naming
+    another degree next to it is an alternative, not a second requirement."""
+
+
 def min_years_experience(description: str) -> Found[int] | None:
     """The fewest years of experience the posting accepts: within a statement, the smallest of
-    its alternatives; across the statements it requires, the largest. Statements that each name
-    a degree ("Master's degree with two years; University degree with four years"), or follow an
-    "or", are alternatives of one another."""
-    statements: list[tuple[Clause, list[int], bool]] = []
-    follows_or = False
+    its alternatives; across the statements it requires, the largest. Neighbouring statements
+    that each name a degree ("Master's degree with two years; University degree with four
+    years"), or that follow an "or", are alternatives of one another."""
+    statements: list[_Statement] = []
+    adjacent = after_or = False  # the clause before was a statement; it ended with "or"
     for clause in read(description):
-        if not _requires_experience(clause):
-            follows_or = follows_or and not clause.folded.strip()
+        text = clause.folded
+        if _OR_ONLY.match(text):
+            after_or = adjacent
             continue
-        accepted = [0] if _NO_EXPERIENCE.search(clause.folded) else _accepted_years(clause.folded)
-        by_degree = _names_a_degree(clause.folded)
-        if accepted:
-            previous = statements[-1] if statements else None
-            if previous and (clause.alternative or follows_or or (by_degree and (previous[2] or _FOR_HOLDERS.search(clause.folded)))):
-                statements[-1] = (previous[0], previous[1] + accepted, True)
-            else:
-                statements.append((clause, accepted, by_degree))
-        follows_or = bool(_ENDS_WITH_OR.search(clause.folded))
-    best: Found[int] | None = None
-    for clause, accepted, _ in statements:
-        if best is None or min(accepted) > best.value:
-            best = Found(min(accepted), clause.text)
-    if best is None:
-        for clause in read(description):
-            if not clause.desirable and _NO_EXPERIENCE.search(clause.folded):
-                return Found(0, clause.text)
-    return best
+        joins = adjacent and (clause.alternative or after_or)  # "or four years with a doctorate"
+        accepted = [0] if _NO_EXPERIENCE.search(text) else _accepted_years(text)
+        if not accepted or not (joins or _requires_experience(clause)):
+            adjacent = after_or = False
+            continue
+        by_degree = _names_a_degree(text)
+        if adjacent and (joins or (by_degree and (statements[-1].by_degree or _FOR_HOLDERS.search(text)))):
+            statements[-1].years += accepted
+            statements[-1].by_degree = True
+        else:
+            statements.append(_Statement(clause.text, accepted, by_degree))
+        adjacent, after_or = True, bool(_ENDS_WITH_OR.search(text))
+    if not statements:
+        return None
+    required = max(statements, key=lambda statement: min(statement.years))
+    return Found(min(required.years), required.source)
 
 
 def _names_a_degree(text: str) -> bool:
@@ -129,9 +144,9 @@ def _requires_experience(clause: Clause) -> bool:
     """A required clause about experience (its own words or its section's), not an in-lieu
     substitution and not only desirable."""
     text = clause.folded
-    if clause.desirable or _IN_LIEU.search(text):
+    if clause.desirable or not ("experien" in text or "experien" in clause.section or "experien" in clause.label):
         return False
-    if not (_EXPERIENCE.search(text) or _EXPERIENCE.search(clause.section) or _EXPERIENCE.search(clause.label)):
+    if _IN_LIEU.search(text):
         return False
     return not (desirable(text) and not essential(text) and not clause.alternative)
 
@@ -147,6 +162,7 @@ def _accepted_years(text: str) -> list[int]:
             and not NOT_A_LENGTH.search(alternative[max(0, match.start() - 25): match.start()])
         ]
         found += [number(match[1]) for match in _ALTERNATIVE_NUMBER.finditer(alternative)]
+        found += [10 for _ in _DECADE.finditer(alternative)]
         if not found and accepted and (match := _BARE_ALTERNATIVE.match(alternative)):
             found = [number(match[1] or match[2])]  # "5 years (with Master's) or 7 (with Bachelor's)", "ou cinq avec un master"
         found = [years for years in found if years <= _MAX_YEARS]
@@ -204,6 +220,6 @@ def experience_in_lieu(description: str) -> Found[bool] | None:
     """True when experience may replace (part of) a degree; None when the posting does not say."""
     for clause in read(description):
         text = clause.folded
-        if _IN_LIEU.search(text) and _EDUCATION_CONTEXT.search(text) and _EXPERIENCE.search(text):
+        if "experien" in text and _EDUCATION_CONTEXT.search(text) and _IN_LIEU.search(text):
             return Found(True, clause.text)
     return None

@@ -43,7 +43,7 @@ ESSENTIAL_WORDS = (
 )
 """What makes it a requirement, whatever else the clause says (folded)."""
 NOT_A_LENGTH = re.compile(
-    r"(?:after|within|than|before|past|last|since|under|over|apres|avant|dans les|depuis|despues|antes|dentro de|ultimos?|derniers?)\s+(?:the |les |los |las |el |la |l')?$"
+    r"(?:after|within|earlier than|later than|before|past|last|since|apres|avant|dans les|depuis|despues|antes|dentro de|ultimos?|derniers?)\s+(?:the |les |los |las |el |la |l')?$"
 )
 """What, just before a number of years or months, makes it no length ("within one year", "after two years")."""
 _DESIRABLE = re.compile(DESIRABLE_WORDS)
@@ -131,8 +131,7 @@ def plain_lines(text: str) -> list[tuple[str, bool]]:
             cells = [cell.strip() for cell in line.strip("|").split("|") if cell.strip()]
             line = "; ".join(" : ".join(pair) for pair in zip(cells[::2], cells[1::2])) + (
                 f"; {cells[-1]}" if len(cells) % 2 else "")
-        line = html.unescape(_ESCAPE.sub(r"\1", _EMPHASIS.sub("", _LINK.sub(r"\1", _HEADING.sub("", line))))).strip()
-        line = _BULLET.sub("", line).strip()
+        line = _markdown_removed(line)
         if not line:
             continue
         heading = heading or (line.endswith(":") and len(line.split()) <= 8)
@@ -142,6 +141,22 @@ def plain_lines(text: str) -> list[tuple[str, bool]]:
         else:
             lines.append((line, heading))
     return lines
+
+
+def _markdown_removed(line: str) -> str:
+    """A line without its heading marks, links, emphasis, escapes, entities and bullet (each
+    looked for only where its character is there: most lines have none)."""
+    if "#" in line:
+        line = _HEADING.sub("", line)
+    if "](" in line:
+        line = _LINK.sub(r"\1", line)
+    if "*" in line or "_" in line:
+        line = _EMPHASIS.sub("", line)
+    if "\\" in line:
+        line = _ESCAPE.sub(r"\1", line)
+    if "&" in line:
+        line = html.unescape(line)
+    return _BULLET.sub("", line.strip()).strip()
 
 
 @cache_per_posting
