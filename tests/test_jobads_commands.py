@@ -65,7 +65,7 @@ def test_reparse_derives_every_job_ad_again_without_a_download(crawled):
     assert replica.stats()["served"] == {kind: 0 for kind in replica.stats()["served"]}  # nothing downloaded
     lines = result.stdout.splitlines()
     assert lines[0].startswith("reparsed 60 postings in ") and lines[0].endswith(", 15 job ads written")
-    assert "  grade                  15 changed" in lines
+    assert "  grade                  15 values changed, 0 sources only" in lines
     after = job_ads(url)
     assert {n: after[n]["job_ad_grade"] for n in after} == {n: before[n]["job_ad_grade"] for n in before}
     assert in_process_reparse(url).splitlines()[0].endswith(", 0 job ads written")  # nothing left to change
