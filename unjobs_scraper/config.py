@@ -138,6 +138,17 @@ def _http_url(settings, name: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def _rate(settings, name: str) -> float:
+    raw = _setting(settings, name)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = 0.0
+    if not value > 0:
+        raise ConfigError(f"{name} must be more than 0 requests a second, got {raw!r}")
+    return value
+
+
 def _ratio(settings, name: str) -> float:
     raw = _setting(settings, name)
     try:
@@ -210,6 +221,10 @@ class Config:
     backfill_every: float
     database_outage_timeout: float
     redis_outage_timeout: float
+    site_rate_limit: float
+    site_concurrency: int
+    site_ban_cooldown: float
+    site_ban_timeout: float
     retry_times: int
     chromium_path: str | None
     playwright_render: str
@@ -250,6 +265,10 @@ class Config:
             backfill_every=_seconds(settings, "BACKFILL_EVERY"),
             database_outage_timeout=_seconds(settings, "DATABASE_OUTAGE_TIMEOUT"),
             redis_outage_timeout=_seconds(settings, "REDIS_OUTAGE_TIMEOUT"),
+            site_rate_limit=_rate(settings, "SITE_RATE_LIMIT"),
+            site_concurrency=_positive_int(settings, "SITE_CONCURRENCY"),
+            site_ban_cooldown=_positive_seconds(settings, "SITE_BAN_COOLDOWN"),
+            site_ban_timeout=_positive_seconds(settings, "SITE_BAN_TIMEOUT"),
             retry_times=settings.getint("RETRY_TIMES"),
             chromium_path=_setting(settings, "CHROMIUM_PATH") or None,
             playwright_render=_choice(settings, "PLAYWRIGHT_RENDER", RENDER_MODES),

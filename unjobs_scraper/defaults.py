@@ -21,6 +21,11 @@ WORKER_IDLE_TIMEOUT = 0.0
 BACKFILL_EVERY = 7 * 24 * 3600.0
 DATABASE_OUTAGE_TIMEOUT = 300.0
 REDIS_OUTAGE_TIMEOUT = 300.0
+# One polite fleet (README: "Politeness"): the site's limits, all workers together.
+SITE_RATE_LIMIT = 1.0
+SITE_CONCURRENCY = 2
+SITE_BAN_COOLDOWN = 30.0
+SITE_BAN_TIMEOUT = 3600.0
 # Cloudflare and the browser (README: "Cloudflare and the browser").
 CHROMIUM_PATH = None
 PLAYWRIGHT_RENDER = "auto"

@@ -29,6 +29,7 @@ from unjobs_scraper.stats import (
     PROCESSED_STAT,
     RECOVERED_STAT,
     REQUESTED_STAT,
+    SITE_STAT,
     SKIPPED_STAT,
 )
 
@@ -53,6 +54,18 @@ def strategies(stats: dict) -> str:
     if not stats.get(CLOUDFLARE_CHALLENGES_STAT):
         return ""
     return "; Cloudflare: " + ", ".join(f"{host} {strategy}" for host, strategy in sorted(hosts.items()))
+
+
+def site_pace(stats: dict) -> str:
+    """``; site: 9.8 req/s of 10, 3 waiting, 1 ban (30 s banned)``: the fleet's gate, once it spoke."""
+    if SITE_STAT + "limit" not in stats:
+        return ""
+    bans = stats.get(SITE_STAT + "bans", 0)
+    banned = f", {bans} ban{'s' * (bans != 1)} ({format_duration(stats.get(SITE_STAT + 'banned_seconds', 0))} banned)" if bans else ""
+    return (
+        f"; site: {stats[SITE_STAT + 'rate']:g} req/s of {stats[SITE_STAT + 'limit']:g},"
+        f" {stats.get(SITE_STAT + 'waiting', 0)} waiting{banned}"
+    )
 
 
 @dataclass(frozen=True)
@@ -164,4 +177,4 @@ class Progress:
 
     def notes(self) -> str:
         stats = self.crawler.stats.get_stats()
-        return backfill_progress(stats) + strategies(stats)
+        return backfill_progress(stats) + strategies(stats) + site_pace(stats)

@@ -45,6 +45,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "unjobs_scraper.retry.BackoffRetryMiddleware": 550,
     "unjobs_scraper.cloudflare.middleware.CloudflareMiddleware": 560,
+    # The site's throttling answers, read first: a ban is neither a challenge nor a retry.
+    "unjobs_scraper.sitegate.middleware.SiteRateLimitMiddleware": 580,
     "unjobs_scraper.middlewares.PostingStatusMiddleware": 950,
 }
 EXTENSIONS = {

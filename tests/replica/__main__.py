@@ -29,6 +29,11 @@ def main() -> None:
     parser.add_argument("--https", action="store_true", help="serve HTTPS with a self-signed certificate")
     parser.add_argument("--bind-tls", action="store_true", help="bind clearance to the TLS fingerprint too")
     parser.add_argument("--strict", action="store_true", help="fail the challenge for automated browsers")
+    parser.add_argument("--rate-limit", type=float, default=None,
+                        help="Cloudflare's rate limiting rule: requests/s, all clients together, over --rate-window")
+    parser.add_argument("--rate-window", type=float, default=10.0, help="seconds the rate limit counts over")
+    parser.add_argument("--ban-seconds", type=float, default=10.0, help="how long a rate limiting ban lasts")
+    parser.add_argument("--ban-retry-after", action="store_true", help="send Retry-After with the 1015 page")
     args = parser.parse_args()
     stopped = threading.Event()
 
@@ -42,7 +47,8 @@ def main() -> None:
         max_pages=args.max_pages, host=args.host, port=args.port, fault_rate=args.fault_rate,
         gone_rate=args.gone_rate, bad_rate=args.bad_rate, stall_seconds=args.stall_seconds,
         challenge=args.challenge, clearance_ttl=args.clearance_ttl, https=args.https,
-        bind_tls=args.bind_tls, strict=args.strict,
+        bind_tls=args.bind_tls, strict=args.strict, rate_limit=args.rate_limit, rate_window=args.rate_window,
+        ban_seconds=args.ban_seconds, ban_retry_after=args.ban_retry_after,
     ) as replica:
         print(f"unjobs replica serving {len(replica.site)} postings at {replica.base_url}", flush=True)
         stopped.wait()

@@ -23,6 +23,7 @@ from tests.replica.challenge import PAGE_KINDS, challenge_layers
 from tests.replica.faults import Faults
 from tests.replica.messages import DROP_CONNECTION, Layer, Request, Response, Route
 from tests.replica.pages import ROBOTS_TXT, render_index, render_not_found, render_posting
+from tests.replica.ratelimit import RateLimit
 from tests.replica.site import Site
 from tests.replica.tls import UNKNOWN_FINGERPRINT, peek_client_hello, self_signed_context
 from tests.replica.urls import parse_listing_path, parse_posting_path
@@ -63,13 +64,19 @@ class Replica:
         https: bool = False,
         bind_tls: bool = False,
         strict: bool = False,
+        rate_limit: float | None = None,
+        rate_window: float = 10.0,
+        ban_seconds: float = 10.0,
+        ban_retry_after: bool = False,
     ) -> None:
         self.site = Site(postings=postings, seed=seed, per_page=per_page, max_pages=max_pages)
         self.latency_ms = latency_ms
         self.faults = Faults(self.site, seed, fault_rate, gone_rate, bad_rate, stall_seconds)
-        # Cloudflare answers before the origin's own faults, as it sits in front of it.
+        self.rate_limit = RateLimit(rate_limit, rate_window, ban_seconds, ban_retry_after)
+        # Cloudflare answers before the origin's own faults, as it sits in front of it; its rate
+        # limiting rule comes first of all, counting every request.
         challenges = challenge_layers(challenge, clearance_ttl, challenge_kinds, bind_tls=bind_tls, strict=strict)
-        self.layers: tuple[Layer, ...] = (*challenges, self.faults)
+        self.layers: tuple[Layer, ...] = (self.rate_limit, *challenges, self.faults)
         self.https = https
         self.host = host
         self.port = port

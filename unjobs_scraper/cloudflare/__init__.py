@@ -2,7 +2,7 @@
 
 | module | what |
 |---|---|
-| ``detection.py`` | ``is_challenge``: the one place that recognises an interstitial |
+| ``detection.py`` | ``is_challenge``, ``is_rate_limited``: the one place that recognises an interstitial or a ban |
 | ``hosts.py`` | each host's strategy (plain, impersonated, in-browser, blocked) and clearance |
 | ``middleware.py`` | ``CloudflareMiddleware``: solves, hands the clearance off, switches strategy |
 | ``handler.py`` | ``CloudflareDownloadHandler``: browser page, in-page fetch, impersonated or plain, per request |
@@ -10,6 +10,11 @@
 | ``launch.py`` | which Chromium, its launch options, the lazy Playwright start (``python -m ...launch``) |
 """
 
-from unjobs_scraper.cloudflare.detection import challenge_error, has_challenge_marks, is_challenge
+from unjobs_scraper.cloudflare.detection import (
+    challenge_error,
+    has_challenge_marks,
+    is_challenge,
+    is_rate_limited,
+)
 
-__all__ = ["challenge_error", "has_challenge_marks", "is_challenge"]
+__all__ = ["challenge_error", "has_challenge_marks", "is_challenge", "is_rate_limited"]

@@ -1,7 +1,8 @@
-"""Cloudflare challenges: the one place that recognises them.
+"""Cloudflare's answers in place of the site's pages: the one place that recognises them.
 
 A challenge must never be parsed as a listing or a posting. Retries (``retry.py``) and the
-solving middleware both ask ``is_challenge``.
+solving middleware both ask ``is_challenge``. A rate limiting ban (``is_rate_limited``) is
+neither a challenge nor a block: ``sitegate`` pauses the fleet for it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 CHALLENGE_STATUSES = frozenset({403, 503})
+RATE_LIMITED_MARKS = re.compile(rb"error(?:\s+code)?\s*:?\s*(?:<[^>]*>\s*)*1015\b|you are being rate limited", re.IGNORECASE)
 CHALLENGE_MARKS = re.compile(
     rb"<title>\s*Just a moment\.\.\.|id\s*=\s*[\"']?challenge-form|cf-turnstile|_cf_chl_opt",
     re.IGNORECASE,
@@ -35,3 +37,9 @@ def is_challenge(response) -> bool:
 def challenge_error(timeout_seconds: float) -> str:
     """The readable reason an attempt failed on a challenge, as ``processing_error`` shows it."""
     return f"Cloudflare challenge not solved within {timeout_seconds:g} s"
+
+
+def is_rate_limited(response) -> bool:
+    """Cloudflare's rate limiting rule: HTTP 429 with the "Error 1015 · You are being rate
+    limited" page (or its plain-text "error code: 1015")."""
+    return response.status == 429 and RATE_LIMITED_MARKS.search(response.body[:20_000]) is not None

@@ -15,11 +15,18 @@ slots would wait for ever; the timeout makes it a ``DownloadTimeoutError``, whic
 Browser contexts present the browser's own User-Agent with ``HeadlessChrome`` replaced (header
 and ``navigator.userAgent``; the client hints already name Chromium), and accept a self-signed
 certificate with ``BROWSER_IGNORE_HTTPS_ERRORS``.
+
+Every download to the site's hosts waits for its turn at the fleet's gate (``sitegate``) first:
+a token and a slot. A browser page holds a slot while it loads, and each request it sends to the
+site (its navigations, the challenge's own, not the in-page fetches, which took theirs here)
+waits for a token in scrapy-playwright's per-request hook (``PLAYWRIGHT_ABORT_REQUEST``, which it
+still honours).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 from scrapy.exceptions import DownloadTimeoutError
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
@@ -29,6 +36,7 @@ from unjobs_scraper.cloudflare.hosts import Strategy
 from unjobs_scraper.cloudflare.middleware import CloudflareMiddleware
 from unjobs_scraper.config import crawler_config
 from unjobs_scraper.meta import IN_BROWSER_META
+from unjobs_scraper.sitegate.gate import crawler_gate
 from unjobs_scraper.stats import CLIENT_STAT
 
 HEADLESS_MARK = "HeadlessChrome"
@@ -52,6 +60,10 @@ def unannounced_user_agent(user_agent: str) -> str:
     return user_agent.replace(HEADLESS_MARK, "Chrome")
 
 
+async def _maybe_awaited(value):
+    return await value if asyncio.iscoroutine(value) else value
+
+
 class BrowserPageLost(DownloadTimeoutError):
     """The page that held a host's clearance closed under an in-page fetch; retried like a timeout."""
 
@@ -66,10 +78,32 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
         """scrapy-impersonate's handler, made (and imported: curl_cffi costs every crawl process a
         third of a second to load) for the first impersonated request."""
         self._cloudflare: CloudflareMiddleware | None = None
+        self.gate = crawler_gate(crawler)
+        self._configured_abort = self.abort_request
+        self.abort_request = self._browser_turn
+        self._fetching: Counter[str] = Counter()
+        """URLs being fetched in a page: they took their token before the page sent them."""
 
     async def download_request(self, request):
         client = client_for(request)
         self.stats.inc_value(CLIENT_STAT + client)
+        if not self.gate.covers(request.url):
+            return await self._download(client, request)
+        slot = await self.gate.admit(token=client != BROWSER_PAGE, slot=True)
+        try:
+            return await self._download(client, request)
+        finally:
+            self.gate.release(slot)
+
+    async def _browser_turn(self, playwright_request) -> bool:
+        """Each request a browser page sends to the site waits for a token; whether to abort it
+        is still the configured hook's to say."""
+        url = playwright_request.url
+        if self.gate.covers(url) and not self._fetching[url]:
+            await self.gate.admit(token=True, slot=False)
+        return bool(self._configured_abort and await _maybe_awaited(self._configured_abort(playwright_request)))
+
+    async def _download(self, client: str, request):
         if client == Strategy.IN_BROWSER:
             return await self._bounded(request, self._fetch_in_browser(request))
         if client == Strategy.IMPERSONATED:
@@ -104,7 +138,13 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
             if not page_usable(page):
                 raise BrowserPageLost(f"the browser page holding {host.name}'s clearance closed")
             timeout = request.meta.get("download_timeout") or 180
-            return await fetch_in_page(page, request, timeout)
+            self._fetching[request.url] += 1
+            try:
+                return await fetch_in_page(page, request, timeout)
+            finally:
+                self._fetching[request.url] -= 1
+                if not self._fetching[request.url]:
+                    del self._fetching[request.url]
 
     async def _create_browser_context(self, name, context_kwargs, spider=None):
         """Every context with the unannounced User-Agent (and, for tests, any certificate)."""

@@ -20,6 +20,7 @@ from unjobs_scraper.stats import (
     MONITORS_STAT,
     PROCESSED_STAT,
     REDIS_UNAVAILABLE_STAT,
+    SITE_BANNED_STAT,
     WALK_UNFINISHED_STAT,
 )
 from unjobs_scraper.storage import open_store
@@ -29,16 +30,19 @@ DATABASE_UNAVAILABLE_EXIT_CODE = 5
 REDIS_UNAVAILABLE_EXIT_CODE = 6
 WALK_UNFINISHED_EXIT_CODE = 7
 NOTHING_USABLE_EXIT_CODE = 8
+SITE_BANNED_EXIT_CODE = 9
 
 
 def crawl_verdict(stats: dict, monitors_fail_exit: bool) -> tuple[int, str] | None:
     """Why a crawl that ran did not do its job, as (exit code, one line), or None when it did.
 
-    The first reason wins: an outage of our own services, then the site keeping us out (Cloudflare,
-    or nothing usable at all), then a walk that stopped short, then failed monitors.
+    The first reason wins: an outage of our own services, then the site keeping us out (its rate
+    limiting past ``SITE_BAN_TIMEOUT``, Cloudflare, or nothing usable at all), then a walk that
+    stopped short, then failed monitors.
     """
     for stat, code in ((DATABASE_UNAVAILABLE_STAT, DATABASE_UNAVAILABLE_EXIT_CODE),
-                       (REDIS_UNAVAILABLE_STAT, REDIS_UNAVAILABLE_EXIT_CODE)):
+                       (REDIS_UNAVAILABLE_STAT, REDIS_UNAVAILABLE_EXIT_CODE),
+                       (SITE_BANNED_STAT, SITE_BANNED_EXIT_CODE)):
         if stats.get(stat):
             return code, stats[stat]
     blocked = [reason for name, reason in sorted(stats.items()) if name.startswith(CLOUDFLARE_BLOCKED_STAT)]

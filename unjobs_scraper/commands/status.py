@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 from unjobs_scraper.cli import StoreCommand, open_configured_store
+from unjobs_scraper.config import Config
+from unjobs_scraper.sitegate.gate import fleet_summary
 
 
 def format_coverage(coverage: dict) -> list[str]:
@@ -31,6 +34,19 @@ def format_coverage(coverage: dict) -> list[str]:
     return lines
 
 
+def format_site(site: dict) -> list[str]:
+    """The fleet's pace at the site: its rate now, what waits, its bans."""
+    if "rate" not in site:
+        return [f"site pace: {site['source']}"]
+    line = (
+        f"site pace ({site['source']}): {site['rate']:g} req/s of {site['limit']:g} allowed, {site['in_flight']} in flight,"
+        f" {site['waiting']} waiting for a turn, {site['bans']} bans ({site['banned_seconds']:g} s banned)"
+    )
+    if site["banned_for"]:
+        line += f"; banned now, for {site['banned_for']:g} s more"
+    return [line]
+
+
 def format_summary(summary: dict) -> str:
     counts = summary["counts"]
     lines = [
@@ -54,6 +70,7 @@ def format_summary(summary: dict) -> str:
         f" {row['processing_attempts']} attempts] {row['processing_error']}"
         for row in summary["recent_errors"]
     ]
+    lines += format_site(summary["site"])
     hosts = summary["cloudflare_hosts"]
     lines.append(f"ways past Cloudflare ({len(hosts)} hosts):" if hosts else "ways past Cloudflare: none recorded")
     lines += [
@@ -68,7 +85,8 @@ class Command(StoreCommand):
     def short_desc(self) -> str:
         return (
             "Show postings per status and lifecycle, coverage (listings, backfills), the oldest pending"
-            " one, the last errors, the dead-letter queue, the job ads' fill rates and the ways past Cloudflare"
+            " one, the last errors, the dead-letter queue, the job ads' fill rates, the fleet's pace at the site"
+            " and the ways past Cloudflare"
         )
 
     def add_options(self, parser) -> None:
@@ -79,6 +97,8 @@ class Command(StoreCommand):
         store = open_configured_store(self.settings)
         try:
             summary = {**store.summary(), "coverage": store.coverage(), "job_ad_fill_rates": store.job_ad_fill_rates()}
+            site, source = fleet_summary(Config.from_settings(self.settings), store)
+            summary["site"] = {**(asdict(site) if site else {}), "source": source}
         finally:
             store.close()
         print(json.dumps(summary, default=str, indent=2) if opts.json else format_summary(summary))
