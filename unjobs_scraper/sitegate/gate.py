@@ -4,7 +4,8 @@ A request takes a *turn* before it is sent: a token (its time to go, ``SITE_RATE
 second for the fleet) and a slot (one of ``SITE_CONCURRENCY`` requests in flight), given back
 when its answer is in. It waits without blocking the reactor: one asker per process asks the
 bucket for the turn of the request at the head of its queue, so a process with a hundred
-requests waiting sends one question at a time. Requests that only need a token (what a browser
+requests waiting sends one question at a time, and asks for the next turn once the last one it
+got is less than a second ahead (``HORIZON_MS``). Requests that only need a token (what a browser
 page fetches on its own) wait in a queue of their own, so that a page holding a slot is never
 stuck behind one waiting for a slot.
 
@@ -35,7 +36,7 @@ from unjobs_scraper.distributed.connection import (
     SOCKET_TIMEOUT_SECONDS,
     describe_redis_error,
 )
-from unjobs_scraper.sitegate.policy import Limits, LocalBucket, Summary
+from unjobs_scraper.sitegate.policy import HORIZON_MS, Limits, LocalBucket, Summary
 from unjobs_scraper.sitegate.shared import SharedBucket
 from unjobs_scraper.stats import SITE_BANNED_STAT, SITE_STAT, SITE_WAITED_STAT
 from unjobs_scraper.storage.store import Worker
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 SITE_BANNED_REASON = "site_banned"
 """The finish reason of a crawl the site's rate limiting kept out past ``SITE_BAN_TIMEOUT``."""
 RENEW_SECONDS = 1.0
+MAX_BACKOFF = 8
+"""A turn refused again and again is asked for at most this many times later than the bucket said."""
 OUTAGE_RETRY_SECONDS = 0.5
 """How soon the asker tries Redis again when it is away (the scheduler decides when to give up)."""
 
@@ -128,6 +131,7 @@ class SiteGate:
 
     async def _serve(self, queue: deque) -> None:
         """Ask the bucket for the turn of the request at the head of ``queue``, one at a time."""
+        denied = 0  # turns refused in a row: a full fleet is asked less and less often
         while queue and not self._stopped:
             token, slot, future = queue[0]
             if future.done():  # given up while it waited (its download was cancelled)
@@ -143,12 +147,16 @@ class SiteGate:
                 await asyncio.sleep(OUTAGE_RETRY_SECONDS)
                 continue
             if not answer.granted:
-                await asyncio.sleep(answer.delay_ms / 1000)
+                denied += 1
+                await asyncio.sleep(answer.delay_ms * min(2 ** (denied - 1), MAX_BACKOFF) / 1000)
                 continue
+            denied = 0
             queue.popleft()
             if slot:
                 self.held.add(member)
             asyncio.get_running_loop().call_later(answer.delay_ms / 1000, self._go, future, member)
+            if answer.delay_ms > HORIZON_MS:  # a second of turns in hand: the next can wait
+                await asyncio.sleep((answer.delay_ms - HORIZON_MS) / 1000)
 
     def _go(self, future: asyncio.Future, member: str) -> None:
         if future.done():

@@ -29,7 +29,10 @@ FLOOR_SHARE = 0.02
 DEBOUNCE_MS = 1000
 """One decrease per second at most: the answers to requests already in flight say the same."""
 HORIZON_MS = 1000
-"""How far ahead a worker reserves its turn; a later turn is asked for again."""
+"""A worker asks for its next turn once its last one is at most this far ahead: every worker
+holds a second of turns, and no turn is asked for twice."""
+MAX_RESERVE_MS = 10_000
+"""The bucket reserves no turn further ahead than this; the asker is told when to come back."""
 SLOT_LEASE_MS = 10_000
 """A slot its worker stops renewing (the worker died) is free again after this long."""
 SLOT_POLL_MS = 50
@@ -120,8 +123,8 @@ class LocalBucket:
         if token:
             self.tat = max(self.tat, now)
             delay = self.tat - now
-            if delay > HORIZON_MS:
-                return Answer(False, int(delay - HORIZON_MS) + 1, rate)
+            if delay > MAX_RESERVE_MS:
+                return Answer(False, int(delay - MAX_RESERVE_MS) + 1, rate)
             self.tat += 1000 / rate
         if slot:
             self.in_flight.add(member)

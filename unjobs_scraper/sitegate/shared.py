@@ -18,7 +18,7 @@ from unjobs_scraper.sitegate.policy import (
     CEILING_RECOVERY_SHARE,
     DEBOUNCE_MS,
     FLOOR_SHARE,
-    HORIZON_MS,
+    MAX_RESERVE_MS,
     RECOVERY_SHARE,
     SLOT_LEASE_MS,
     SLOT_POLL_MS,
@@ -67,7 +67,7 @@ if op == 'admit' then
     if token then
         local tat = math.max(get('tat', 0), now)
         delay = tat - now
-        if delay > @HORIZON@ then return {0, math.floor(delay - @HORIZON@) + 1, rate_milli()} end
+        if delay > @MAX_RESERVE@ then return {0, math.floor(delay - @MAX_RESERVE@) + 1, rate_milli()} end
         redis.call('HSET', KEYS[1], 'tat', tostring(tat + 1000 / rate))
     end
     if slot then
@@ -122,7 +122,7 @@ return {rate_milli(), redis.call('ZCARD', KEYS[2]), total, get('bans', 0), math.
     math.floor(banned_for), math.floor(banned_since)}
 """
 for name, value in {
-    "CEILING_RECOVERY": CEILING_RECOVERY_SHARE, "RECOVERY": RECOVERY_SHARE, "FLOOR": FLOOR_SHARE, "HORIZON": HORIZON_MS,
+    "CEILING_RECOVERY": CEILING_RECOVERY_SHARE, "RECOVERY": RECOVERY_SHARE, "FLOOR": FLOOR_SHARE, "MAX_RESERVE": MAX_RESERVE_MS,
     "SLOT_POLL": SLOT_POLL_MS, "LEASE": SLOT_LEASE_MS, "DEBOUNCE": DEBOUNCE_MS, "THROTTLE": THROTTLE_DECREASE,
     "BAN_DECREASE": BAN_DECREASE, "CEILING_AFTER_BAN": CEILING_AFTER_BAN, "STATE_TTL": STATE_TTL_SECONDS * 1000,
     "WAITING_TTL": WAITING_TTL_MS,
