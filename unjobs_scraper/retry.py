@@ -28,6 +28,7 @@ from unjobs_scraper import parsing
 from unjobs_scraper.cloudflare import challenge_error, is_challenge
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.meta import BLOCKED_META, NOT_BEFORE_META, POST_NUMBER_META
+from unjobs_scraper.sitegate.gate import GateClosed
 from unjobs_scraper.storage import crawler_store
 
 _TWISTED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>")
@@ -49,12 +50,13 @@ _BROWSER_GONE = re.compile(
 
 def own_service_fault(failure) -> str | None:
     """Why a request failed because of one of our own services (the database, Redis, the browser
-    crashing or closing), not because of the posting; None when the posting or the site is why.
+    crashing or closing, the site gate closing on it), not because of the posting; None when the
+    posting or the site is why.
 
     A posting is never marked ``failed`` (nor dead-lettered) for such a fault.
     """
     error = failure.value
-    if isinstance(error, (psycopg.OperationalError, redis.RedisError)) or (
+    if isinstance(error, (psycopg.OperationalError, redis.RedisError, GateClosed)) or (
         type(error).__module__.startswith("playwright") and _BROWSER_GONE.search(str(error))
     ):
         return describe_exception(error)

@@ -70,7 +70,7 @@ _NOT_DURATION = re.compile(
 _NOT_RENEWABLE = re.compile(
     r"\b(?:non[- ]?renewable|not (?:be )?renewable|no (?:possibility of )?(?:renewal|extension)|without (?:the )?possibility of (?:renewal|extension)"
     r"|(?:cannot|can not|will not|may not|shall not) be (?:renewed|extended)|non[- ]?extendable"
-    r"|non renouvelable|non prolongeable|sans possibilite de (?:renouvellement|prolongation)|ne (?:sera|peut) pas (?:etre )?(?:renouvele|prolonge)"
+    r"|non renouvelable|non prolongeable|(?:sans|pas de|aucune) possibilite de (?:renouvellement|prolongation)|ne (?:sera|peut) pas (?:etre )?(?:renouvele|prolonge)"
     r"|no renovable|sin posibilidad de (?:renovacion|extension|prorroga)|no (?:sera|podra ser) (?:renovado|extendido|prorrogado)"
     r"|(?:not|pas|no) (?:\w+ ){0,2}(?:renewable|renouvelable|renovable)"
     r"|(?:renewal|extension|renouvellement|prolongation|renovacion|extension|prorroga)[^.;]{0,40}"

@@ -49,8 +49,12 @@ _GRADE_LABEL = re.compile(
     r"^(?:post |position |job |contract |functional |personnel )?(?:grade|level|classe|niveau|grado|nivel|categor[ií]a|classification|clasificacion)"
     r"(?:\s*/\s*(?:grade|level|classe|niveau|grado|nivel))?(?: level| du poste| del puesto| de la plaza)?$"
 )
-_TITLE_LABEL = re.compile(r"^(?:posting|job|position|post|vacancy) title$|^(?:intitule|titre) du poste$|^titulo del (?:puesto|cargo)$")
-"""The title repeated in a header line, with its grade ("Posting Title: PROGRAMME OFFICER, P3")."""
+_LEVEL_CARRIERS = re.compile(
+    r"^(?:posting|job|position|post|vacancy) title$|^(?:intitule|titre) du poste$|^titulo del (?:puesto|cargo)$"
+    r"|^(?:contract|appointment) type$|^type of (?:contract|appointment)$|^type de contrat$|^tipo de contrato$"
+)
+"""Header lines that may carry the grade with a level: the title repeated ("Posting Title:
+PROGRAMME OFFICER, P3"), a contract named by its level ("Contract type: NPSA-8")."""
 _HEADER_GRADE = re.compile(r"^(?:post |position )?(?:grade|level|classe|niveau|grado|nivel|categor(?:y|ie|ia|ía))\s+(\S{1,8})$", re.IGNORECASE)
 """A header line without a colon: "Grade SB4", "Level P-3"."""
 _VOLUNTEER_LABEL = re.compile(r"^(?:volunteer|volontaire|voluntario) ?categor|^categor(?:ie|ia) (?:de |del )?(?:volontaire|voluntario)")
@@ -82,8 +86,8 @@ def grade(category_value: str | None, title: str | None, description: str) -> Fo
     if title and (found := normalize(title)):
         return found
     for clause in read(description):
-        if clause.label and _TITLE_LABEL.match(clause.label) and (found := _with_level(clause.text.split(":", 1)[1])):
-            return Found(found.value, clause.text)
+        if clause.label and _LEVEL_CARRIERS.match(clause.label) and (found := _with_level(clause.text.split(":", 1)[1])):
+            return Found(found.value, clause.text)  # "Posting Title: ..., P3", "Contract type: NPSA-8"
         if clause.label and (_GRADE_LABEL.match(clause.label) or _VOLUNTEER_LABEL.match(clause.label)):
             value = clause.text.split(":", 1)[1]
             if (found := normalize(value[:60])) is not None:

@@ -48,10 +48,13 @@ _SEGMENT = re.compile(
     r"(?=(?:[\w']+\s+){0,3}?(?:knowledge|fluency|proficiency|command|connaissance|maitrise|conocimiento|dominio|notions?|nociones))"
 )
 """Where a clause turns to another language ("... and knowledge of French would be an asset")."""
+_COMMA_LANGUAGE = re.compile(r",\s+(?=(?:l'|le |la |el |the )?(?:" + "|".join(_NAMES.values()) + r")\b)")
 _LIST_SEPARATOR = re.compile(r"^(?:\s|,|/|\band\b|\bor\b|\bet\b|\bou\b|\by\b|\bo\b|\bl'|\bde\b|\bdu\b|\bdel\b|\bel\b|\ble\b|\bla\b|\bthe\b|\bin\b)*$")
 _OR = re.compile(r"\bor\b|\bou\b|\bo\b|/")
 _ANOTHER = re.compile(r"\b(?:another|other|any|either|one of|autre|l'une des|une des|otr[oa]s?|uno de|alguno de|cualquier)\b")
 _THE_OTHER = re.compile(r"(?:\b(?:of|in) the other|\bde l'autre|\bdel otro|\bde la otra)(?=\s*(?:[.;,)]|$))")
+_LISTED = re.compile(r"[^.;:()]{0,60}?\(([^)]*)\)")
+"""The parenthesised list that follows "another official UN language" or "one of the languages"."""
 _NOTE = re.compile(
     r"(?:official|working) languages?|langues? (?:officielles?|de travail)|idiomas? (?:oficiales?|de trabajo)|lenguas? oficiales?"
 )
@@ -86,8 +89,8 @@ def _clause_levels(clause: Clause) -> dict[str, str]:
     if not (clause.desirable or _ASKED.search(text) or _MARKER.search(text) or _LANGUAGE_CONTEXT.search(clause.section + " " + clause.label)):
         return {}
     alternatives = _alternatives(text, named)
-    segments = [0] + [match.end() for match in _SEGMENT.finditer(text)] + [len(text)]
     markers = list(_MARKER.finditer(text))
+    segments = _segments(text, markers)
     levels: dict[str, str] = {}
     for index, match in enumerate(named):
         if clause.desirable or index in alternatives:
@@ -100,6 +103,18 @@ def _clause_levels(clause: Clause) -> dict[str, str]:
         if levels.get(code) != REQUIRED:
             levels[code] = level
     return levels
+
+
+def _segments(text: str, markers: list[re.Match]) -> list[int]:
+    """Where a clause turns to another language: before a new "knowledge of ...", or at a comma
+    before a language when each side has its own qualifier ("Excellent maîtrise du français,
+    l'anglais est un plus"; not "English, French and Spanish are desirable")."""
+    edges = [0] + [match.end() for match in _SEGMENT.finditer(text)] + [len(text)]
+    for match in _COMMA_LANGUAGE.finditer(text):
+        before, after = max(e for e in edges if e <= match.start()), min(e for e in edges if e > match.end())
+        if any(before <= m.start() < match.start() for m in markers) and any(match.end() <= m.start() < after for m in markers):
+            edges.append(match.end())
+    return sorted(edges)
 
 
 def _governing(text: str, markers: list[re.Match], language: re.Match, start: int, end: int) -> str:
@@ -144,6 +159,10 @@ def _alternatives(text: str, named: list[re.Match]) -> set[int]:
             pass
         if another is not None and not re.search(r"[.;:]", text[another.end(): match.start()]):
             chosen.add(index)
+    for another in _ANOTHER.finditer(text):  # "one of the six official languages (Arabic, ..., Spanish)"
+        listed = _LISTED.match(text, another.end())
+        if listed is not None:
+            chosen.update(i for i, match in enumerate(named) if listed.start(1) <= match.start() < listed.end(1))
     return chosen
 
 

@@ -19,7 +19,6 @@ from unjobs_scraper.jobads.text import (
     Clause,
     Found,
     desirable,
-    essential,
     number,
     read,
 )
@@ -37,7 +36,7 @@ _YEARS = re.compile(
 # The alternative's number, its "years" left out: "or 5 with an advanced degree", "ou 5 avec", "o 5 con"
 _ALTERNATIVE_NUMBER = re.compile(rf"\b(?:or|ou|o)\s+({NUMBER})(?:\s*\(\d{{1,2}}\))?\s+(?:with|avec|con)\b")
 _ALTERNATIVE_BREAK = re.compile(
-    rf"[,;]?\s+\b(?:or|ou|o)\b\s+(?=(?:\w+\s+){{0,3}}?{NUMBER}\s*(?:\(\d{{1,2}}\)\s*)?(?:{_YEARS_WORD}|with|avec|con|\()|\d"
+    rf"\s+/\s+(?={NUMBER}\b)|[,;]?\s+\b(?:or|ou|o)\b\s+(?=(?:\w+\s+){{0,3}}?{NUMBER}\s*(?:\(\d{{1,2}}\)\s*)?(?:{_YEARS_WORD}|with|avec|con|\()|\d"
     r"|(?:an?|une?|una?|with an?|avec une?|con una?)?\s*(?:ph\.?d|doctora|master|maitrise|maestria|bachelor|licen|first[- ]level|advanced|university|undergraduate|graduate))"
 )
 """Where an alternative begins: "..., or 7 years", "; or 5 years", "ou sept ans", "or a PhD and 3+ years"."""
@@ -67,12 +66,12 @@ _LEVELS = (
     (MASTER, re.compile(
         r"advanced (?:university |academic )?degree|master'?s?\b|maitrise (?:en|universitaire)|diplome (?:universitaire )?superieur|diplome d'etudes superieures"
         r"|titulo (?:universitario )?(?:avanzado|superior)|maestria|post-?graduate|postgrado|posgrado|(?<!under)graduate (?:degree|school|programme|program|studies)"
-        r"|second(?:-level)? university degree|bac ?\+ ?5|m\.?sc?\b|mba\b|magister"
+        r"|second(?:-level)? university degree|bac ?\+ ?5|\bm\.?sc?\b|\bm\.?a\.?\b(?= in| en|/)|\bmba\b|magister"
     )),
     (BACHELOR, re.compile(
         r"first[- ]level (?:university )?degree|first university degree|bachelor'?s?|(?<!advanced )university degree|licence\b|licenciatura"
         r"|diplome universitaire(?! superieur)|titulo universitario(?! avanzado| superior)|titulo de grado|grado universitario|diplome de premier cycle"
-        r"|undergraduate|bac ?\+ ?[34]|b\.?a\b|b\.?sc?\b|premier cycle universitaire|university studies|etudes universitaires|estudios universitarios"
+        r"|undergraduate|bac ?\+ ?[34]|\bb\.?a\.?\b(?= in| en|/|,)|\bb\.?sc?\b|premier cycle universitaire|university studies|etudes universitaires|estudios universitarios"
         r"|titulo profesional|profesional universitario"
     )),
     (SECONDARY, re.compile(
@@ -80,6 +79,7 @@ _LEVELS = (
         r"|bachillerato|\bbachiller\b|ensenanza secundaria|secundaria completa|(?:etudes|enseignement|niveau|cycle) secondaire"
     )),
 )
+_DESIRABLE_PATTERN = re.compile(DESIRABLE_WORDS)
 _PART_BREAK = re.compile(r"[,;(]|\band\b|\bet\b|\by\b|\bwhile\b|\bwhereas\b|\bbut\b|\bmais\b|\bpero\b")
 _BOTH = re.compile(r"\band\b|\bet\b|\by\b|\bplus\b|followed by|as well as|ainsi qu")
 _EITHER = re.compile(r"\bor\b|\bou\b|\bo\b|in lieu|instead|a defaut|equivalent")
@@ -119,7 +119,7 @@ def min_years_experience(description: str) -> Found[int] | None:
             after_or = adjacent
             continue
         joins = adjacent and (clause.alternative or after_or)  # "or four years with a doctorate"
-        accepted = [0] if _NO_EXPERIENCE.search(text) else _accepted_years(text)
+        accepted = [0] if _NO_EXPERIENCE.search(text) else _accepted_years(_required_part(text))
         if not accepted or not (joins or _requires_experience(clause)):
             adjacent = after_or = False
             continue
@@ -148,7 +148,7 @@ def _requires_experience(clause: Clause) -> bool:
         return False
     if _IN_LIEU.search(text):
         return False
-    return not (desirable(text) and not essential(text) and not clause.alternative)
+    return True
 
 
 def _accepted_years(text: str) -> list[int]:
@@ -180,21 +180,28 @@ def education_level(description: str) -> Found[str] | None:
         text = clause.folded
         if clause.desirable or not (_EDUCATION_CONTEXT.search(text) or _EDUCATION_CONTEXT.search(clause.section)):
             continue
-        level = _required_level(text[: _desirable_part(text)], bool(_IN_LIEU.search(text)))
+        level = _required_level(_required_part(text), bool(_IN_LIEU.search(text)))
         if level is not None and (best is None or EDUCATION_LEVELS.index(level) < EDUCATION_LEVELS.index(best.value)):
             best = Found(level, clause.text)
     return best
 
 
-def _desirable_part(text: str) -> int:
-    """Where the only-desirable part of a clause begins ("..., a PhD would be an asset"), or its end."""
+def _required_part(text: str) -> str:
+    """The clause without its only-desirable parts ("BA/BSc in economics, MA/MSc preferred,
+    minimum 3 years ..." keeps the BA and the years): each from the break before its desirable
+    word to the break after it; a clause desirable throughout is left empty."""
     if not desirable(text) or _IN_LIEU.search(text):
-        return len(text)
-    marker = next(re.finditer(DESIRABLE_WORDS, text))
-    if essential(text[marker.start():]):
-        return len(text)
-    breaks = [m.end() for m in _PART_BREAK.finditer(text, 0, marker.start())]
-    return breaks[-1] if breaks else 0
+        return text
+    kept, start = [], 0
+    for marker in _DESIRABLE_PATTERN.finditer(text):
+        if marker.start() < start:
+            continue
+        before = [m.end() for m in _PART_BREAK.finditer(text, start, marker.start())]
+        after = _PART_BREAK.search(text, marker.end())
+        kept.append(text[start: before[-1] if before else start])
+        start = after.start() if after else len(text)
+    kept.append(text[start:])
+    return " ".join(kept)
 
 
 def _required_level(text: str, in_lieu: bool) -> str | None:

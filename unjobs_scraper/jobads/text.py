@@ -31,8 +31,9 @@ NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) 
 """A number of years, months or days, in digits or in words (``seven``, ``sept``, ``siete``)."""
 
 DESIRABLE_WORDS = (
-    r"desirable|desired|(?:an?|added|additional|important|real|distinct) (?:asset|advantage|plus)\b|advantageous|preferred|nice to have"
-    r"|would be (?:an? )?(?:asset|advantage|plus)|is a plus|considered an asset"
+    r"desirable|desired|(?<!take )(?<!taking )\b(?:assets?|advantage(?:ous)?)\b"
+    r"(?! management| manager| register| tracking| disposal| verification| inventor| recovery| class| base| freez| allocation| liabilit)"
+    r"|preferred|nice to have|(?:an?|added|additional|strong|real|distinct) plus\b|is a plus"
     r"|atouts?\b|souhait|serait un (?:plus|avantage|atout)|un avantage|apprecie|constituer(?:a|ait) un (?:plus|avantage|atout)"
     r"|deseable|se valorar|valorad[oa]|valorable|una ventaja|un plus\b|preferible\b|deseado"
 )

@@ -52,6 +52,11 @@ OUTAGE_RETRY_SECONDS = 0.5
 """How soon the asker tries Redis again when it is away (the scheduler decides when to give up)."""
 
 
+class GateClosed(Exception):
+    """The crawl stopped while a request waited for its turn: the request was not sent, and its
+    posting is given back (``retry.own_service_fault``), not blamed."""
+
+
 def site_hosts(base_url: str) -> frozenset[str]:
     """The site's host and its ``www.`` twin: what the gate covers."""
     host = (urlsplit(base_url).hostname or "").lower()
@@ -194,18 +199,23 @@ class SiteGate:
             self.stats.set_value(SITE_STAT + name, value)
         self.stats.set_value(SITE_STAT + "round_trips", self.bucket.round_trips)
         if summary.banned_for and summary.banned_since > self.ban_timeout and not self._stopped:
-            self._stopped = True
+            self._stop("the crawl stopped: the site's rate limiting kept it out past SITE_BAN_TIMEOUT")
             self.on_ban_timeout(summary)
 
-    async def close(self) -> None:
+    def _stop(self, why: str) -> None:
+        """No more turns: every request still waiting fails (unsent) so that the crawl can close."""
         self._stopped = True
+        for queue in (self._turns, self._tokens):
+            while queue:
+                *_, future = queue.popleft()
+                if not future.done():
+                    future.set_exception(GateClosed(why))
+
+    async def close(self) -> None:
+        self._stop("the crawl closed")
         for task in (*self._askers.values(), self._renewing):
             if task is not None and not task.done():
                 task.cancel()
-        for queue in (self._turns, self._tokens):
-            for *_, future in queue:
-                if not future.done():
-                    future.cancel()
         if self.held and isinstance(self.bucket, SharedBucket):
             self._released.extend(self.held)
         if self._released:
