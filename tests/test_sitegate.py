@@ -16,7 +16,7 @@ import redis.asyncio
 from scrapy.http import HtmlResponse, Request, TextResponse
 
 from tests.conftest import REDIS_TEST_URL
-from tests.crawling import run_crawl
+from tests.crawling import run_crawl, run_scrapy
 from tests.databases import stored_rows
 from tests.replica import Replica
 from tests.replica.ratelimit import BAN_PAGE, RateLimit
@@ -473,7 +473,29 @@ def test_one_process_without_redis_keeps_the_sites_rate(sqlite_url):
     seconds = busy_seconds(limiting["per_second"])
     assert sum(seconds) / len(seconds) >= 0.7 * rate
     assert result.stats["unjobs/site/limit"] == rate and result.stats["unjobs/site/round_trips"] == 0
-    assert "site: " in result.log and "req/s of 15" in result.log
+    assert "site: " in result.log and "req/s of 15" in result.log  # the progress lines
+    status = run_scrapy(sqlite_url, "status")
+    assert status.returncode == 0, status.stderr
+    pace = [line for line in status.stdout.splitlines() if line.startswith("site pace (the last crawl, ")]
+    assert pace and "of 15 allowed" in pace[0] and "0 bans" in pace[0]
+
+
+def test_status_shows_the_fleets_pace_live_from_redis(sqlite_url, redis_settings):
+    bucket = SharedBucket(redis.asyncio.Redis.from_url(REDIS_TEST_URL), redis_settings["REDIS_NAMESPACE"],
+                          Limits(rate=1.0, concurrency=2, cooldown_ms=30_000), "worker-a")
+
+    async def a_banned_worker_with_requests_waiting():
+        await bucket.admit("worker-a:1", token=True, slot=True, released=[])
+        await bucket.banned(None)
+        await bucket.renew(["worker-a:1"], [], 7)
+        await bucket.close()
+
+    run(a_banned_worker_with_requests_waiting())
+    status = run_scrapy(sqlite_url, "status", env_overrides=redis_settings)
+    assert status.returncode == 0, status.stderr
+    pace = [line for line in status.stdout.splitlines() if line.startswith("site pace (live, all workers): ")]
+    assert pace, status.stdout
+    assert "0.25 req/s of 1 allowed, 1 in flight, 7 waiting for a turn, 1 bans (30 s banned); banned now" in pace[0]
 
 
 @pytest.mark.crawl
