@@ -58,6 +58,8 @@ bench: setup browser services
 	$(BIN)/python -m bench.distributed
 	$(BIN)/python -m bench.backfill
 	$(BIN)/python -m bench.outage
+	$(BIN)/python -m bench.sitegate
+	$(BIN)/python -m bench.jobads
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo.sqlite3
