@@ -119,8 +119,11 @@ def min_years_experience(description: str) -> Found[int] | None:
             after_or = adjacent
             continue
         joins = adjacent and (clause.alternative or after_or)  # "or four years with a doctorate"
+        if not (joins or _requires_experience(clause)):
+            adjacent = after_or = False
+            continue
         accepted = [0] if _NO_EXPERIENCE.search(text) else _accepted_years(_required_part(text))
-        if not accepted or not (joins or _requires_experience(clause)):
+        if not accepted:
             adjacent = after_or = False
             continue
         by_degree = _names_a_degree(text)
