@@ -408,7 +408,7 @@ def busy_seconds(per_second: dict[str, int]) -> list[int]:
 @pytest.mark.crawl
 def test_four_workers_under_the_sites_limit_are_never_rate_limited(postgresql_url, redis_settings, tmp_path):
     rate = 20
-    with Replica(postings=200, seed=101, rate_limit=30, rate_window=10) as replica:
+    with Replica(postings=140, seed=101, rate_limit=30, rate_window=10) as replica:
         workers = start_workers(replica, postgresql_url, redis_settings, tmp_path, 4, SITE_RATE_LIMIT=str(rate), **FLEET)
         assert finish_all(workers, tmp_path) == [0, 0, 0, 0]
         limiting = replica.stats()["rate_limit"]
@@ -423,13 +423,13 @@ def test_four_workers_under_the_sites_limit_are_never_rate_limited(postgresql_ur
 @pytest.mark.crawl
 def test_four_workers_over_the_sites_limit_slow_down_together_and_lose_nothing(postgresql_url, redis_settings, tmp_path):
     # Cloudflare's usual ban: no Retry-After (the bucket's own tests cover Retry-After)
-    with Replica(postings=120, seed=102, rate_limit=10, rate_window=5, ban_seconds=3) as replica:
+    with Replica(postings=100, seed=102, rate_limit=10, rate_window=5, ban_seconds=2) as replica:
         workers = start_workers(replica, postgresql_url, redis_settings, tmp_path, 4, SITE_RATE_LIMIT="40",
-                                SITE_BAN_COOLDOWN="3", **FLEET)
+                                SITE_BAN_COOLDOWN="2", **FLEET)
         assert finish_all(workers, tmp_path) == [0, 0, 0, 0]
         limiting = replica.stats()["rate_limit"]
     rows = stored_rows(postgresql_url)
-    assert len(rows) == 120 and {row["status"] for row in rows.values()} == {"processed"}
+    assert len(rows) == 100 and {row["status"] for row in rows.values()} == {"processed"}
     assert {row["processing_attempts"] for row in rows.values()} == {1}  # no attempt counted for a ban
     assert 1 <= limiting["bans"] <= 3
     assert sum(stats.get("unjobs/site/rate_limited", 0) for stats in worker_stats(tmp_path, 4)) == limiting["rate_limited"]
@@ -465,7 +465,7 @@ def test_a_killed_workers_slots_come_back_to_the_others_within_seconds(postgresq
 @pytest.mark.crawl
 def test_one_process_without_redis_keeps_the_sites_rate(sqlite_url):
     rate = 15
-    with Replica(postings=120, seed=104, rate_limit=20, rate_window=10) as replica:
+    with Replica(postings=90, seed=104, rate_limit=20, rate_window=10) as replica:
         result = run_crawl(replica.base_url, sqlite_url, settings={"SITE_RATE_LIMIT": str(rate), **FLEET})
         limiting = replica.stats()["rate_limit"]
     assert result.returncode == 0, result.log[-2000:]

@@ -272,7 +272,7 @@ def test_two_workers_started_together_share_a_one_off_crawl_until_it_is_done(pos
 
 @pytest.mark.crawl
 def test_three_workers_started_together_download_each_posting_once_run_after_run(tmp_path):
-    with Replica(postings=500, seed=82, latency_ms=10) as replica:
+    with Replica(postings=350, seed=82, latency_ms=10) as replica:
         for run in range(3):
             replica.reset_stats()
             with temporary_postgres_schema() as database_url:
@@ -282,9 +282,9 @@ def test_three_workers_started_together_download_each_posting_once_run_after_run
                 workers = start_workers(replica, database_url, settings, log_dir, 3)
                 assert finish_all(workers, log_dir) == [0, 0, 0], f"run {run}"
                 hits = replica.stats()["posting_hits"]
-                assert len(hits) == 500, f"run {run}"
+                assert len(hits) == 350, f"run {run}"
                 assert [number for number, count in hits.items() if count > 1] == [], f"run {run}"
-                assert len(stored_rows(database_url)) == 500
+                assert len(stored_rows(database_url)) == 350
 
 
 @pytest.mark.crawl
