@@ -497,3 +497,21 @@ def test_reparse_reports_values_moved_apart_from_sources_reworded(sqlite_url):
         assert reparse(store).splitlines()[0].endswith(", 0 job ads written")
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Niveau du contrat : P-4", ("P-4", "professional")),
+        ("Nivel del contrato: IICA-2", ("IICA-2", "consultancy")),
+    ],
+)
+def test_grades_from_contract_level_lines_in_french_and_spanish(description, expected):
+    assert value(grade(None, "Spécialiste", description)) == expected
+
+
+def test_fao_requisition_types_and_a_french_internships_no_experience():
+    assert value(contract_type(None, "Type de demande : Consultant")) == "consultancy"
+    assert value(contract_type(None, "Tipo de solicitud: PSA (Acuerdo de servicios personales)")) == "personnel-service-agreement"
+    assert value(min_years_experience(
+        "Les candidat(e)s ne sont pas tenu(e)s d'avoir une expérience professionnelle pour participer au programme.")) == 0

@@ -54,6 +54,8 @@ ORGANIZATIONS = (
     "Médecins Sans Frontières",
     "UNESCO - United Nations Educational, Scientific & Cultural Organization",
     "OCHA - Office for the Coordination of Humanitarian Affairs",
+    "FAO - Food and Agriculture Organization of the United Nations",
+    "UNOPS - United Nations Office for Project Services",
 )
 
 NON_UN_ORGANIZATIONS = frozenset(

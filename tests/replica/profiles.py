@@ -15,17 +15,21 @@ What the truth counts, where the text has alternatives or asides:
 - ``min_years_experience`` and ``education_level`` are the fewest years and the lowest degree
   accepted ("7 years with a Bachelor's, or 5 with a Master's": 5 and bachelor; "3-5 years": 3); a
   sub-requirement inside a minimum ("of which at least 2 years at the international level") and
-  a desirable degree or number of years change nothing;
+  a desirable degree or number of years change nothing; an internship open to students in the
+  final year of a first degree is bachelor, and "not required to have professional work
+  experience" is 0 years;
 - ``experience_in_lieu`` is True only where the text says a first degree with more experience
   may be accepted in place of the advanced one (the years each degree needs are no such
   statement), else None;
 - ``languages``: a language asked for is ``required``; one called desirable, an asset, named
   under a "Desired languages" or "DESIRABLE QUALIFICATIONS" heading, or named in an "another
-  official UN language (...)" list is ``desirable``; a note naming the working or official
-  languages asks for nothing;
+  official UN language (...)" list is ``desirable``, and so is each of the alternatives of
+  "Working knowledge of English, French or Spanish" (none of them required); a note naming the
+  working or official languages asks for nothing;
 - a grade named in passing for another post ("reports to the Chief of Section, P-5") is not the
-  posting's; a grade such as NPSA-8 or "Consultant" that names its contract has that contract
-  stated too.
+  posting's; a grade such as NPSA-8, IICA-2 or "Consultant" that names its contract has that
+  contract stated too, and a "Volunteer category" line states the grade UNV and the volunteer
+  contract.
 """
 
 from __future__ import annotations
@@ -78,9 +82,13 @@ TEXT_GRADES = {  # grades a description may state, canonical, and their category
     "P-2": "professional", "P-3": "professional", "P-4": "professional", "P-5": "professional", "D-1": "director",
     "G-5": "general-service", "G-6": "general-service", "NO-B": "national-officer", "NO-C": "national-officer",
     "SB-4": "service-contract", "NPSA-8": "service-contract", "NPSA-10": "service-contract",
+    "IICA-1": "consultancy", "IICA-2": "consultancy", "IICA-3": "consultancy", "IICA-4": "consultancy",
+    "LICA-4": "consultancy", "LICA-6": "consultancy", "LICA-8": "consultancy", "LICA-9": "consultancy",
+    "LICA-11": "consultancy",
 }
 SPELLINGS = {"P": ("{p}-{n}", "{p}{n}"), "D": ("{p}-{n}", "{p}{n}"), "G": ("{p}-{n}", "{p}{n}", "GS-{n}"),
-             "NO": ("{p}-{n}", "{p}{n}"), "SB": ("{p}-{n}", "{p}{n}"), "NPSA": ("{p}-{n}",)}
+             "NO": ("{p}-{n}", "{p}{n}"), "SB": ("{p}-{n}", "{p}{n}"), "NPSA": ("{p}-{n}",),
+             "IICA": ("{p}-{n}", "{p}-{n}", "{p}{n}"), "LICA": ("{p}-{n}", "{p}-{n}", "{p}{n}")}
 FAMILY_GRADES = {  # what each organization family's ads state, when the site shows no grade
     "secretariat": ("P-2", "P-3", "P-4", "P-5", "D-1", "G-5", "G-6"),
     "undp": ("P-3", "P-4", "NO-B", "NO-C", "NPSA-8", "NPSA-10", "SB-4", "G-6"),
@@ -91,6 +99,9 @@ FAMILY_GRADES = {  # what each organization family's ads state, when the site sh
     "wfp": ("P-3", "P-4", "NO-B", "G-6"),
     "unwomen": ("P-3", "P-4", "NO-B", "NPSA-8"),
     "unesco": ("P-2", "P-3", "P-4", "P-5", "NO-B", "G-5"),
+    "fao": ("P-2", "P-3", "P-4", "P-5", "D-1", "G-5", "G-6", "NO-B", "NO-C"),
+    "unops": ("IICA-1", "IICA-2", "IICA-2", "IICA-3", "IICA-4", "LICA-4", "LICA-6", "LICA-8", "LICA-9", "LICA-11",
+              "P-3", "P-4"),
     "ngo": (),
 }
 GRADE_STYLES = {  # how each family shows a grade; "bare" ("Grade SB4") only for a grade the site does not show
@@ -98,6 +109,7 @@ GRADE_STYLES = {  # how each family shows a grade; "bare" ("Grade SB4") only for
     "unicef": ("colon", "bare", "table"), "unhcr": ("colon", "bare", "table"), "who": ("colon", "bare", "table"),
     "iom": ("classification", "classification", "colon", "table"), "wfp": ("colon", "bare", "table"),
     "unwomen": ("colon", "table"), "unesco": ("colon", "table", "table", "bare"), "ngo": (),
+    "fao": ("colon", "colon", "table"), "unops": ("colon", "colon", "table"),
 }
 LEVELED = frozenset({"professional", "director", "general-service", "national-officer", "service-contract"})
 FAMILY_CONTRACTS = {  # the contracts an ad states when the site shows none
@@ -107,11 +119,18 @@ FAMILY_CONTRACTS = {  # the contracts an ad states when the site shows none
     "who": ("fixed-term", "temporary", "continuing"), "iom": ("fixed-term", "temporary"), "wfp": ("fixed-term", "consultancy"),
     "unwomen": ("fixed-term", "temporary", "continuing"), "unesco": ("fixed-term", "temporary"),
     "ngo": ("fixed-term", "consultancy"),
+    "fao": ("fixed-term", "temporary", "consultancy", "personnel-service-agreement"),
+    "unops": ("fixed-term", "consultancy", "consultancy"),
 }
 CATEGORY_CONTRACTS = {"consultancy": "consultancy", "internship": "internship", "volunteer": "volunteer"}
 """The contract a consultant's, an intern's or a volunteer's grade names (and its ad then states)."""
+TEXT_GRADE_ODDS = {"unops": 0.9}
+"""How often an ad states a grade the site does not show (UNOPS's "Contract level" nearly always)."""
+NAMES_CONTRACT = frozenset({"service-contract", "consultancy"})
+"""The categories of the grades that name their contract (NPSA-8, SB-4, IICA-2, LICA-8)."""
 OFFICIAL_LIST_ODDS = {"unicef": 0.8, "wfp": 0.6, "unesco": 0.5, "secretariat": 0.3, "unwomen": 0.3, "undp": 0.25,
-                      "iom": 0.2, "who": 0.15, "unhcr": 0.15, "ngo": 0.0}
+                      "iom": 0.2, "who": 0.15, "unhcr": 0.15, "ngo": 0.0, "fao": 0.5, "unops": 0.2,
+                      "unv": 0.0, "internship": 0.3}
 """How often a family lists "another official UN language (...)" as an asset."""
 NGOS = {"OIF": "oif", "IFRC": "ifrc", "Médecins Sans Frontières": "msf"}
 
@@ -150,6 +169,7 @@ def make_profile(seed: int, post_number: str, title: str, grade: str | None, con
                   title=title, post_number=post_number, subject=rng.choice(FIELDS[lang]))
     _grade(facts, rng, grade, contract, title)
     _contract(facts, rng, contract, title)
+    _kind(facts, title)
     _duration(facts, rng, title)
     _requirements(facts, rng)
     _languages(facts, rng)
@@ -169,7 +189,7 @@ def make_profile(seed: int, post_number: str, title: str, grade: str | None, con
         contract_type=facts.contract, duration_months=facts.duration, renewable=facts.renewable,
         min_years_experience=facts.years, education_level=facts.education,
         experience_in_lieu=True if facts.in_lieu else None,
-        languages={**{code: "desirable" for code in facts.desirable + facts.official_list},
+        languages={**{code: "desirable" for code in facts.desirable + facts.official_list + facts.either},
                    **{code: "required" for code in facts.required}},
         requirements_language=lang, home_based=facts.home, country_code=COUNTRY_CODES[country], deadline=deadline,
     )
@@ -178,7 +198,8 @@ def make_profile(seed: int, post_number: str, title: str, grade: str | None, con
 
 def _grade(f: Facts, rng: random.Random, grade: str | None, contract: str | None, title: str) -> None:
     """The site's Grade row, else the title, else (half the time, in the families whose ads say
-    it) a header line of the description; another post's grade sometimes named in passing."""
+    it; UNOPS's nearly always) a header line of the description, never in a volunteer's or an
+    intern's (``_kind``); another post's grade sometimes named in passing."""
     value = GRADE_VALUES.get(grade) if grade else TITLE_GRADES.get(title.rstrip())
     for role, known in TITLE_GRADES.items():
         if grade is None and title.startswith(role):
@@ -191,11 +212,15 @@ def _grade(f: Facts, rng: random.Random, grade: str | None, contract: str | None
             style = rng.choice([s for s in styles if s != "bare" and not (s == "title" and title_has_grade)])
             if style != "classification" or f.grade_category in ("professional", "general-service", "national-officer"):
                 f.grade_shown, f.grade_style = f.grade, style
-    elif FAMILY_GRADES[f.family] and rng.random() < 0.5:
-        # a service contract's grade (NPSA-8, SB-4) names its contract: not under another Contract
-        # row, nor under a temporary job opening's title
-        free = not contract and "Temporary Job Opening" not in title
-        canonical = rng.choice([g for g in FAMILY_GRADES[f.family] if free or TEXT_GRADES[g] != "service-contract"])
+    elif FAMILY_GRADES[f.family] and not _volunteer_or_intern(contract, title) and rng.random() < TEXT_GRADE_ODDS.get(f.family, 0.5):
+        # a service contract's or a consultant's grade (NPSA-8, SB-4, IICA-2) names its contract:
+        # not under another Contract row (a consultant's under a Consultancy one), nor under a
+        # temporary job opening's title
+        temporary = "Temporary Job Opening" in title
+        free = not contract and not temporary
+        consultant = free or contract is not None and CONTRACT_VALUES[contract] == "consultancy" and not temporary
+        canonical = rng.choice([g for g in FAMILY_GRADES[f.family] if TEXT_GRADES[g] not in NAMES_CONTRACT
+                                or free or TEXT_GRADES[g] == "consultancy" and consultant])
         prefix, level = canonical.split("-")
         f.grade, f.grade_category = canonical, TEXT_GRADES[canonical]
         f.grade_shown = rng.choice(SPELLINGS[prefix]).format(p=prefix, n=level)
@@ -226,18 +251,49 @@ def _contract(f: Facts, rng: random.Random, contract: str | None, title: str) ->
         return
     if implied is not None:  # stated, so that the grade alone never has to say it
         f.contract, f.contract_shown = implied, True
-    elif rng.random() < 0.5:
-        f.contract, f.contract_shown = rng.choice(FAMILY_CONTRACTS[f.family]), True
+    elif not _volunteer_or_intern(contract, title) and rng.random() < 0.5:
+        choices = FAMILY_CONTRACTS[f.family]
+        if f.family == "unops" and f.grade_category in LEVELED:  # a staff grade: no ICA
+            choices = tuple(c for c in choices if c != "consultancy")
+        f.contract, f.contract_shown = rng.choice(choices), True
+
+
+def _volunteer_or_intern(contract: str | None, title: str) -> bool:
+    """A UN Volunteer's Contract row or an intern's title: the description is UNV's or an
+    internship's (``_kind``), which state no grade or contract of their own beyond those."""
+    return contract is not None and CONTRACT_VALUES[contract] == "volunteer" or title.startswith("Intern")
+
+
+def _kind(f: Facts, title: str) -> None:
+    """A volunteer's (grade UNV, or a UN Volunteer contract) or an intern's (grade intern, or a
+    title starting "Intern") posting gets a UN Volunteer assignment description or an internship
+    description, whatever the organization. The volunteer category line states the grade UNV and the volunteer contract,
+    so it is written only where the truth has both (a posting without a grade gets UNV)."""
+    if f.grade_category == "volunteer":
+        kind = "unv"
+    elif f.grade_category == "internship":
+        kind = "internship"
+    elif f.contract == "volunteer":
+        kind = "unv"
+    elif title.startswith("Intern"):
+        kind = "internship"
+    else:
+        return
+    assert f.grade is None or f.grade_from_posting, "the grade is the site's or the title's"
+    f.family = kind
+    if kind == "unv" and f.contract == "volunteer" and f.grade in (None, "UNV"):
+        f.volunteer_category = True
+        f.grade, f.grade_category = "UNV", "volunteer"
 
 
 def _duration(f: Facts, rng: random.Random, title: str) -> None:
-    """A length (a six-month internship's title says it), renewable or not; or renewable or not
-    with no length."""
+    """A length (a six-month internship's title says it; an internship's three or six months),
+    renewable or not; or renewable or not with no length."""
     title_months = 6 if "(6 months)" in title else None
     f.duration = title_months
     draw = rng.random()
     if draw < 0.5:
-        f.duration = title_months or rng.choice((3, 6, 11, 12, 12, 24))
+        f.duration = title_months or rng.choice((3, 6, 6) if f.family == "internship" else (3, 6, 11, 12, 12, 24))
         f.renewable = rng.choice((True, False, None))
         f.duration_shown = True
     elif draw < 0.58:
@@ -247,14 +303,20 @@ def _duration(f: Facts, rng: random.Random, title: str) -> None:
 def _requirements(f: Facts, rng: random.Random) -> None:
     """Education (a first degree accepted in lieu of an advanced one) and years of experience:
     one minimum, a range, "N+", a minimum with a sub-requirement, or the years each degree needs.
-    The truth is always the lowest level and the fewest years accepted."""
+    The truth is always the lowest level and the fewest years accepted. An internship asks for a
+    first-level degree's final year (bachelor) and no experience (0) or says nothing of it; a UN
+    Volunteer assignment states one minimum ("Required experience: 3 years")."""
+    if f.family == "internship":
+        f.education = f.stated_education = "bachelor"
+        f.years = 0 if rng.random() < 0.6 else None
+        return
     education = rng.choice(("secondary", "bachelor", "bachelor", "master", "master", "doctorate"))
     f.education = f.stated_education = education
     if education == "master" and f.family != "unhcr" and rng.random() < 0.4:
         f.education, f.in_lieu = "bachelor", True
     years = rng.randint(1, 8) if rng.random() < 0.9 else None
     f.years = years
-    if years is None:
+    if years is None or f.family == "unv":
         return
     if f.family == "unhcr":  # "Years of Experience / Degree Level": every degree from the lowest up
         if education == "secondary":
@@ -282,13 +344,19 @@ def _requirements(f: Facts, rng: random.Random) -> None:
 
 def _languages(f: Facts, rng: random.Random) -> None:
     """One or two required languages (mostly the ad's own), desirable ones named on their own, and
-    in some families "another official UN language (...)": each language of that list desirable."""
+    in some families "another official UN language (...)": each language of that list desirable.
+    Some FAO ads name alternatives only ("Working knowledge of English, French or Spanish"): each
+    desirable, none required."""
     codes = sorted(LANGUAGE_NAMES)
     required = [f.lang] if rng.random() < 0.7 else [rng.choice(codes)]
     if rng.random() < 0.33:
         required.append(rng.choice([code for code in codes if code not in required]))
     desirable = [code for code in rng.sample(codes, k=rng.choice((0, 1, 2))) if code not in required]
-    if rng.random() < OFFICIAL_LIST_ODDS[f.family]:
+    if f.family == "fao" and rng.random() < 0.3:  # "Working knowledge of English, French or Spanish"
+        f.either = rng.choice((["en", "fr", "es"], ["en", "fr", "es"], ["en", "fr"], ["en", "es"], ["fr", "es"]))
+        f.desirable = [code for code in desirable if code not in f.either]
+        return
+    if rng.random() < OFFICIAL_LIST_ODDS[f.family] and (f.family != "fao" or set(required) <= set(OFFICIAL_LANGUAGES)):
         f.official_list = [code for code in OFFICIAL_LANGUAGES if code not in required]
         desirable = [code for code in desirable if code not in OFFICIAL_LANGUAGES]
     f.required, f.desirable = required, desirable

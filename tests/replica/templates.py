@@ -5,8 +5,11 @@ choices that change what the text says, such as an "another official UN language
 ``render`` writes it the way the posting's organization does: the UN Secretariat's Education /
 Work Experience / Languages sections, UNDP's Quantum header lines and "Min. ..." sections,
 UNICEF's "To qualify as an advocate for every child", UNHCR's "Years of Experience / Degree
-Level", WHO's Essential / Desirable, IOM's, WFP's, UN Women's, UNESCO's, and the French- and
-Spanish-speaking NGOs' "Formation" / "Educación" profiles, each with its headings translated.
+Level", WHO's Essential / Desirable, IOM's, WFP's, UN Women's, UNESCO's, FAO's Minimum
+Requirements / Selection Criteria, UNOPS's "Contract type: International ICA" / "Contract level:
+IICA-2", and the French- and Spanish-speaking NGOs' "Formation" / "Educación" profiles, each with
+its headings translated. A volunteer's posting is written as a UN Volunteer assignment
+description and an intern's as an internship, whatever the organization (``profiles._kind``).
 
 Every template states the facts and nothing else: a desirable degree is higher than the one
 required, desirable years are more than the fewest accepted, a sub-requirement ("of which at
@@ -99,6 +102,12 @@ class Facts:
     project_distractor: bool = False
     history_distractor: bool = False
     """The organization's age ("For over 70 years, UNICEF has ..."): no experience asked."""
+    either: list[str] = field(default_factory=list)
+    """Languages named as alternatives, one of which will do (FAO's "Working knowledge of English,
+    French or Spanish"): each desirable, none required."""
+    volunteer_category: bool = False
+    """A UNV description names the volunteer category ("Volunteer category: International UN
+    Volunteer Specialist"): it states the grade UNV and the volunteer contract."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,6 +159,15 @@ def of(lang: str, codes: list[str]) -> str:
     if len(words) == 1:
         return words[0]
     return f"{', '.join(words[:-1])} {'et' if lang == 'fr' else 'y'} {words[-1]}"
+
+
+def of_either(lang: str, codes: list[str]) -> str:
+    """Alternatives after "knowledge of": ``English, French or Spanish``, ``de l'anglais, du
+    français ou de l'espagnol``, ``del español, del francés o del inglés``."""
+    if lang == "en":
+        return names(lang, codes, "or")
+    words = [_FR_OF[code] if lang == "fr" else f"del {name(lang, code)}" for code in codes]
+    return f"{', '.join(words[:-1])} {'ou' if lang == 'fr' else 'o'} {words[-1]}"
 
 
 def official_list(lang: str, codes: list[str]) -> str:
@@ -1162,14 +1180,258 @@ def _ngo(f: Facts, rng: random.Random) -> list[str]:
     return parts + closing(f, rng, home_in_header)
 
 
+_FAO_REQUISITION = {  # "Type of Requisition": the contract it names, else the staff category
+    "consultancy": ("Consultant", "Consultant", "Consultor"),
+    "personnel-service-agreement": ("PSA (Personal Services Agreement)", "PSA (Accord de services personnels)",
+                                    "PSA (Acuerdo de servicios personales)"),
+    "internship": ("Internship", "Stage", "Pasantía"),
+    "professional": ("Professional or Higher", "Administrateur ou rang supérieur", "Profesional o superior"),
+    "director": ("Professional or Higher", "Administrateur ou rang supérieur", "Profesional o superior"),
+    "general-service": ("General Service", "Services généraux", "Servicios generales"),
+    "national-officer": ("National Professional Officer", "Administrateur recruté sur le plan national",
+                         "Oficial nacional"),
+}
+_STAFF_CONTRACTS = ("fixed-term", "temporary", "continuing")
+_STAFF_CATEGORIES = ("professional", "director", "general-service", "national-officer")
+_NON_STAFF_CONTRACTS = ("consultancy", "personnel-service-agreement", "internship", "volunteer", "service-contract")
+_FAO_CONTRACT_IN_DURATION = {  # "Duration: Fixed-term: two years with possibility of extension"
+    "fixed-term": (("Fixed-term", "Fixed Term"), ("Durée déterminée",), ("Plazo fijo",)),
+    "temporary": (("Temporary appointment",), ("Engagement temporaire",), ("Nombramiento temporal",)),
+}
+
+
+def _fao(f: Facts, rng: random.Random) -> list[str]:
+    """FAO: header lines (Job Type, Type of Requisition, Grade Level, "Duration: Fixed-term: two
+    years"), Minimum Requirements ("Working knowledge of English and limited knowledge of another
+    FAO official language (...)", or "Working knowledge of English, French or Spanish"), Selection
+    Criteria."""
+    lang = f.lang
+    rows: list[Row] = []
+    if f.contract in _STAFF_CONTRACTS or f.contract is None and f.grade_category in _STAFF_CATEGORIES:
+        rows.append((t(lang, "Job Type", "Type d'emploi", "Tipo de empleo"),
+                     t(lang, "Staff position", "Poste de fonctionnaire", "Puesto de plantilla"), True))
+    elif f.contract in _NON_STAFF_CONTRACTS:
+        rows.append((t(lang, "Job Type", "Type d'emploi", "Tipo de empleo"),
+                     t(lang, "Non-staff opportunities", "Possibilités hors personnel", "Oportunidades para no funcionarios"), True))
+    said = False  # whether a header line already names the contract
+    if f.contract in ("consultancy", "personnel-service-agreement", "internship"):
+        requisition, said = _FAO_REQUISITION[f.contract][WRITTEN[lang]], True
+    elif f.contract not in _NON_STAFF_CONTRACTS and f.grade_category in _STAFF_CATEGORIES:
+        requisition = _FAO_REQUISITION[f.grade_category][WRITTEN[lang]]
+    else:
+        requisition = None
+    if requisition:
+        rows.append((t(lang, "Type of Requisition", "Type de demande", "Tipo de solicitud"), requisition, True))
+    label = t(lang, "Grade Level", "Classe", "Grado")
+    rows += grade_row(f, label)
+    if f.grade is None and rng.random() < 0.5:
+        rows.append((label, t(lang, "N/A", "Sans objet", "No aplica"), True))
+    rows.append((t(lang, "Post Number", "Numéro du poste", "Número de puesto"), f.post_number[-7:], True))
+    duration = duration_text(f, rng) if f.duration_shown else None
+    if f.contract_shown and not said and f.contract in _FAO_CONTRACT_IN_DURATION and duration and rng.random() < 0.7:
+        words = rng.choice(_FAO_CONTRACT_IN_DURATION[f.contract][WRITTEN[lang]])
+        duration, said = f"{words}{' :' if lang == 'fr' else ':'} {duration}", True
+    if f.contract_shown and not said:
+        rows += contract_row(f, rng, t(lang, "Type of Appointment", "Type d'engagement", "Tipo de nombramiento"))
+    if duration:
+        rows.append((t(lang, "Duration", "Durée", "Duración"), duration, True))
+    parts = [header(f, rng, rows)] + intro(f, rng, ("For over 75 years, FAO has worked to defeat hunger.",
+                                                    "Depuis plus de 75 ans, la FAO œuvre pour vaincre la faim.",
+                                                    "Desde hace más de 75 años, la FAO trabaja para erradicar el hambre."))
+    parts.append(h(t(lang, "Minimum Requirements", "Conditions minimales requises", "Requisitos mínimos")))
+    items = [" ".join(education_block(f, rng))]
+    items.append(experience_sentence(f, rng) if f.years is not None else
+                 t(lang, f"Relevant experience in {f.subject}.", f"Expérience pertinente en {f.subject}.",
+                   f"Experiencia pertinente en {f.subject}."))
+    if f.either:
+        ordered = sorted(f.either, key=lambda code: name(lang, code).replace("é", "e"))
+        items.append(t(lang, f"Working knowledge of {of_either(lang, ordered)}.",
+                       f"Connaissance pratique {of_either(lang, ordered)}.",
+                       f"Conocimiento práctico {of_either(lang, ordered)}."))
+    else:
+        levelled = rng.random() < 0.5
+        working = t(lang, f"Working knowledge{' (proficiency - level C)' if levelled else ''} of {of(lang, f.required)}",
+                    f"Connaissance pratique{' (niveau C)' if levelled else ''} {of(lang, f.required)}",
+                    f"Conocimiento práctico{' (nivel C)' if levelled else ''} {of(lang, f.required)}")
+        limited = t(lang, f"limited knowledge{' (intermediate proficiency - level B)' if levelled else ''} of another FAO official language",
+                    f"connaissance limitée{' (niveau B)' if levelled else ''} d'une autre langue officielle de la FAO",
+                    f"conocimiento limitado{' (nivel B)' if levelled else ''} de otro idioma oficial de la FAO")
+        if f.official_list:
+            working += t(lang, " and ", " et ", " y ") + f"{limited} ({official_list(lang, f.official_list)})"
+        elif rng.random() < 0.3:  # no language named: asks for none in particular
+            working += t(lang, " and ", " et ", " y ") + limited
+        items.append(working + ".")
+    parts.append(ul(items))
+    parts.append(h(t(lang, "Selection Criteria", "Critères de sélection", "Criterios de selección")))
+    criteria = [t(lang, f"Extent and relevance of experience in {f.subject}.",
+                  f"Étendue et pertinence de l'expérience en {f.subject}.",
+                  f"Amplitud y pertinencia de la experiencia en {f.subject}.")]
+    if (higher := higher_degree(f, rng)) is not None and rng.random() < 0.5:
+        criteria.append(t(lang, f"{higher[:-1]} is considered an asset.", f"{higher[:-1]} est considéré comme un atout.",
+                          f"{higher[:-1]} se considera una ventaja."))
+    if f.desirable:
+        criteria.append(desirable_sentence(f, rng, f.desirable))
+    parts.append(ul(criteria))
+    return parts + closing(f, rng)
+
+
+def _unops_contract(f: Facts, rng: random.Random) -> str:
+    """"International ICA" for an IICA level, "Local ICA" for a LICA one; other contracts as
+    others name them."""
+    if f.contract != "consultancy":
+        return contract_words(f, rng)
+    local = (f.grade or "").startswith("LICA") or not (f.grade or "").startswith("IICA") and rng.random() < 0.5
+    if local:
+        return rng.choice(("Local ICA", t(f.lang, "Local ICA", "ICA local", "ICA local")))
+    return rng.choice(("International ICA", t(f.lang, "International ICA", "ICA international", "ICA internacional")))
+
+
+def _unops(f: Facts, rng: random.Random) -> list[str]:
+    """UNOPS: "Contract type: International ICA", "Contract level: IICA-2", "Contract duration:
+    12 months, renewable", then Education/Experience/Language requirements."""
+    lang = f.lang
+    rows: list[Row] = [(t(lang, "Vacancy code", "Code de l'avis de vacance", "Código de la vacante"),
+                        f"VA/{f.post_number[-5:]}", True),
+                       (t(lang, "Job categories", "Catégories d'emploi", "Categorías de empleo"),
+                        t(lang, "Project Management", "Gestion de projets", "Gestión de proyectos"), True)]
+    if f.contract_shown:
+        rows.append((t(lang, "Contract type", "Type de contrat", "Tipo de contrato"), _unops_contract(f, rng), True))
+    rows += grade_row(f, t(lang, "Contract level", "Niveau du contrat", "Nivel del contrato"))
+    rows += duration_row(f, rng, t(lang, "Contract duration", "Durée du contrat", "Duración del contrato"))
+    parts = [header(f, rng, rows)] + intro(f, rng, (
+        "For over 50 years, UNOPS has helped the UN and its partners implement projects.",
+        "Depuis plus de 50 ans, l'UNOPS aide l'ONU et ses partenaires à mettre en œuvre leurs projets.",
+        "Desde hace más de 50 años, UNOPS ayuda a la ONU y a sus asociados a ejecutar proyectos."))
+    parts.append(h(t(lang, "Education/Experience/Language requirements", "Formation/Expérience/Connaissances linguistiques requises",
+                     "Requisitos de educación/experiencia/idiomas")))
+    experience = [experience_sentence(f, rng)] if f.years is not None else [
+        t(lang, f"Relevant experience in {f.subject} is required.", f"Une expérience pertinente en {f.subject} est exigée.",
+          f"Se requiere experiencia pertinente en {f.subject}.")]
+    experience.append(t(lang, "Experience in the United Nations system is an asset.",
+                        "Une expérience au sein du système des Nations Unies est un atout.",
+                        "La experiencia en el sistema de las Naciones Unidas es una ventaja."))
+    blocks = ((t(lang, "Education", "Formation", "Educación"), education_block(f, rng)),
+              (t(lang, "Work Experience", "Expérience professionnelle", "Experiencia laboral"), experience),
+              (t(lang, "Languages", "Langues", "Idiomas"), language_sentences(f, rng)))
+    headed = rng.random() < 0.5
+    for label, sentences in blocks:
+        if headed:
+            parts += [h(label, 5), p(*sentences)]
+        else:
+            parts.append(labelled(lang, label, " ".join(sentences), bold=True))
+    return parts + closing(f, rng)
+
+
+_VOLUNTEER_CATEGORIES = (
+    ("International UN Volunteer Specialist", "International UN Volunteer Specialist", "National UN Volunteer Specialist",
+     "International UN Volunteer Expert"),
+    ("Volontaire international(e) spécialiste des Nations Unies", "Volontaire national(e) spécialiste des Nations Unies"),
+    ("Voluntario/a internacional especialista de las Naciones Unidas", "Voluntario/a nacional especialista de las Naciones Unidas"),
+)
+
+
+def _unv_duration(f: Facts, rng: random.Random) -> str:
+    """"12 months (with possibility of extension)"."""
+    assert f.duration is not None
+    tail = {True: t(f.lang, " (with possibility of extension)", " (avec possibilité de prolongation)",
+                    " (con posibilidad de extensión)"),
+            False: t(f.lang, " (without possibility of extension)", " (sans possibilité de prolongation)",
+                     " (sin posibilidad de extensión)"),
+            None: ""}[f.renewable]
+    return length(f.lang, f.duration, rng) + tail
+
+
+def _unv(f: Facts, rng: random.Random) -> list[str]:
+    """A UN Volunteer assignment description, whatever the organization: "Assignment title",
+    "Volunteer category", "Duration: 12 months (with possibility of extension)", "Required
+    experience", "Required education", the languages as "English, Level: Fluent, Required"."""
+    lang = f.lang
+    rows: list[Row] = [(t(lang, "Assignment title", "Titre de l'affectation", "Título de la asignación"), f.title.rstrip(), True)]
+    if f.volunteer_category:
+        rows.append((t(lang, "Volunteer category", "Catégorie de volontaire", "Categoría de voluntario"),
+                     rng.choice(_VOLUNTEER_CATEGORIES[WRITTEN[lang]]), True))
+    else:
+        rows += contract_row(f, rng, t(lang, "Type of contract", "Type de contrat", "Tipo de contrato"))
+    if f.duration_shown:
+        rows.append((t(lang, "Duration", "Durée", "Duración"), _unv_duration(f, rng), True))
+    parts = [header(f, rng, rows)] + intro(f, rng, (
+        "For over 50 years, UNV has mobilized volunteers for peace and development.",
+        "Depuis plus de 50 ans, le programme VNU mobilise des volontaires pour la paix et le développement.",
+        "Desde hace más de 50 años, el programa VNU moviliza voluntarios para la paz y el desarrollo."))
+    experience = (upper_first(t(lang, f"{years_of(lang, f.years, rng)} of experience in {f.subject}.",
+                                f"{years_of(lang, f.years, rng)} d'expérience en {f.subject}.",
+                                f"{years_of(lang, f.years, rng)} de experiencia en {f.subject}."))
+                  if f.years is not None else
+                  t(lang, f"Relevant experience in {f.subject}.", f"Expérience pertinente en {f.subject}.",
+                    f"Experiencia pertinente en {f.subject}."))
+    level_word = t(lang, "Level", "niveau", "nivel")
+    colon = " :" if lang == "fr" else ":"
+    languages = [f"{upper_first(name(lang, code))}, {level_word}{colon} "
+                 + t(lang, "Fluent, Required", "courant, requis", "fluido, requerido") for code in f.required]
+    languages += [f"{upper_first(name(lang, code))}, {level_word}{colon} "
+                  + t(lang, "Working knowledge, Desirable", "connaissance pratique, souhaitable", "conocimiento práctico, deseable")
+                  for code in f.desirable]
+    heading = t(lang, "Languages", "Langues", "Idiomas") if f.desirable else rng.choice(
+        (t(lang, "Required languages", "Langues requises", "Idiomas requeridos"), t(lang, "Languages", "Langues", "Idiomas")))
+    blocks = ((t(lang, "Required experience", "Expérience requise", "Experiencia requerida"), [experience]),
+              (t(lang, "Required education", "Formation requise", "Educación requerida"), [" ".join(education_block(f, rng))]),
+              (heading, languages))
+    for label, items in blocks:
+        parts += [h(label, 5), ul(items) if len(items) > 1 or rng.random() < 0.5 else p(*items)]
+    return parts + closing(f, rng)
+
+
+_INTERNSHIP_EDUCATION = {
+    "en": ("Be enrolled in the final year of a first-level university degree programme (bachelor's level or equivalent),"
+           " or enrolled in a Master's programme, or have graduated with a university degree in {f}.",
+           "Applicants must, at the time of application, be enrolled in the final academic year of a first university"
+           " degree programme (minimum bachelor's level or equivalent) or in a graduate programme (Master's or higher),"
+           " or have graduated with a university degree in {f}."),
+    "fr": ("Être inscrit(e) en dernière année d'un programme universitaire de premier cycle (licence ou équivalent),"
+           " ou en master, ou être titulaire d'un diplôme universitaire en {f}.",),
+    "es": ("Estar matriculado/a en el último año de un programa universitario de primer nivel (licenciatura o"
+           " equivalente), o en un programa de maestría, o haberse graduado con un título universitario en {f}.",),
+}
+_NO_EXPERIENCE_NEEDED = {
+    "en": ("Applicants are not required to have professional work experience for participation in the programme.",
+           "No prior work experience is required."),
+    "fr": ("Aucune expérience professionnelle n'est requise pour participer au programme.",
+           "Les candidat(e)s ne sont pas tenu(e)s d'avoir une expérience professionnelle pour participer au programme."),
+    "es": ("No se requiere experiencia laboral profesional para participar en el programa.",),
+}
+
+
+def _internship(f: Facts, rng: random.Random) -> list[str]:
+    """An internship description, whatever the organization: enrolled in the final year of a
+    first-level degree, or in a Master's programme, or graduated (a bachelor's level);
+    "Applicants are not required to have professional work experience" (no years) or nothing on
+    experience; "Duration: 6 months"."""
+    lang = f.lang
+    rows = duration_row(f, rng, t(lang, "Duration", "Durée", "Duración"))
+    rows += contract_row(f, rng, t(lang, "Type of contract", "Type de contrat", "Tipo de contrato"))
+    parts = [header(f, rng, rows)] if rows else []
+    parts += intro(f, rng)
+    parts.append(h(t(lang, "Education", "Formation", "Educación")))
+    parts.append(p(rng.choice(_INTERNSHIP_EDUCATION[lang]).format(f=f.subject)))
+    if f.years == 0:
+        parts.append(h(t(lang, "Work Experience", "Expérience professionnelle", "Experiencia laboral")))
+        parts.append(p(rng.choice(_NO_EXPERIENCE_NEEDED[lang])))
+    parts.append(h(t(lang, "Languages", "Langues", "Idiomas")))
+    parts.append(p(*language_sentences(f, rng)))
+    return parts + closing(f, rng)
+
+
 TEMPLATES: dict[str, Callable[[Facts, random.Random], list[str]]] = {
     "secretariat": _secretariat, "undp": _undp, "unicef": _unicef, "unhcr": _unhcr, "who": _who, "iom": _iom,
-    "wfp": _wfp, "unwomen": _unwomen, "unesco": _unesco, "ngo": _ngo,
+    "wfp": _wfp, "unwomen": _unwomen, "unesco": _unesco, "ngo": _ngo, "fao": _fao, "unops": _unops,
+    "unv": _unv, "internship": _internship,
 }
+"""By organization family, and the two descriptions chosen by the posting itself (a volunteer's,
+an intern's: ``profiles._kind``)."""
 FAMILIES = {
     "UNOCT": "secretariat", "OCHA": "secretariat", "UNDP": "undp", "UNICEF": "unicef", "UNHCR": "unhcr",
     "WHO": "who", "IOM": "iom", "WFP": "wfp", "UN Women": "unwomen", "UNESCO": "unesco",
-    "OIF": "ngo", "IFRC": "ngo", "Médecins Sans Frontières": "ngo",
+    "OIF": "ngo", "IFRC": "ngo", "Médecins Sans Frontières": "ngo", "FAO": "fao", "UNOPS": "unops",
 }
 
 

@@ -33,7 +33,7 @@ _TYPES = (
 _TYPE_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _TYPES]
 _CONTRACT_LABEL = re.compile(
     r"^(?:(?:type|nature|category) of (?:contract|appointment|requisition|position|vacancy)|(?:contract|appointment|engagement|position|employment|vacancy|job opening|opportunity)(?: type| category| modality)?"
-    r"|contractual (?:arrangement|status)|volunteer categor\w*|categor\w* (?:de |del )?(?:volontaire|voluntari\w+)|type de poste|tipo de (?:vacante|puesto)"
+    r"|contractual (?:arrangement|status)|volunteer categor\w*|categor\w* (?:de |del )?(?:volontaire|voluntari\w+)|type de (?:poste|demande)|tipo de (?:vacante|puesto|solicitud)"
     r"|type (?:de |d')(?:contrat|engagement|nomination)|nature du contrat|tipo de (?:contrato|nombramiento)|modalidad (?:de )?contrat\w*"
     r"|modalidad|contrat|contrato)$"
 )

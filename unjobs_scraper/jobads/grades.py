@@ -47,7 +47,7 @@ _CATEGORY_ONLY = (
 CATEGORY_ONLY_GRADES = frozenset(grade for _, grade, _ in _CATEGORY_ONLY)
 _GRADE_LABEL = re.compile(
     r"^(?:post |position |job |contract |functional |personnel )?(?:grade|level|classe|niveau|grado|nivel|categor[ií]a|classification|clasificacion)"
-    r"(?:\s*/\s*(?:grade|level|classe|niveau|grado|nivel))?(?: level| du poste| del puesto| de la plaza)?$"
+    r"(?:\s*/\s*(?:grade|level|classe|niveau|grado|nivel))?(?: level| du poste| del puesto| de la plaza| du contrat| del contrato)?$"
 )
 _LEVEL_CARRIERS = re.compile(
     r"^(?:posting|job|position|post|vacancy) title$|^(?:intitule|titre) du poste$|^titulo del (?:puesto|cargo)$"

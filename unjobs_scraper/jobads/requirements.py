@@ -53,7 +53,9 @@ _NO_EXPERIENCE = re.compile(
     r"no (?:prior |previous |professional |work |relevant )*(?:work )?experience (?:is )?(?:required|necessary|needed)"
     r"|(?:work|professional) experience is not (?:required|necessary)|not required to have (?:any )?(?:prior )?(?:professional |work )*experience"
     r"|aucune experience (?:professionnelle )?(?:n'est |prealable )?(?:requise|exigee|necessaire)|(?:l')?experience (?:professionnelle )?n'est pas (?:requise|exigee|necessaire)"
+    r"|(?:ne sont|n'est) pas tenu\S* d'avoir (?:une |d'|de l')?experience"
     r"|no se requiere experiencia|sin experiencia (?:previa|laboral)|no (?:es necesaria|se exige) (?:la )?experiencia"
+    r"|no (?:estan|esta) obligad\S* a tener experiencia"
 )
 _MAX_YEARS = 25
 """More years than this is a number about something else ("over 70 years of experience" of an agency)."""
