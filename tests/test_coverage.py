@@ -151,8 +151,8 @@ def test_feeds_hold_postings_only_with_stable_columns():
 
 # -- whole crawls --------------------------------------------------------------------------------
 
-BIG_SITE = {"postings": 1000, "seed": 51, "per_page": 10}
-"""More than the main listing's 400 (40 pages of 10, capped as the real site's 40 of 25): the
+BIG_SITE = {"postings": 800, "seed": 51, "per_page": 8}
+"""More than the main listing's 320 (40 pages of 8, capped as the real site's 40 of 25): the
 rest only in the other listings. ``bench/backfill.py`` crawls the full-size site."""
 MAIN_LISTING = 40 * BIG_SITE["per_page"]
 
