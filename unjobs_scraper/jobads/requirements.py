@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from unjobs_scraper.jobads.text import (
-    DESIRABLE_WORDS,
+    DESIRABLE,
     NOT_A_LENGTH,
     NUMBER,
     Clause,
@@ -81,7 +81,6 @@ _LEVELS = (
         r"|bachillerato|\bbachiller\b|ensenanza secundaria|secundaria completa|(?:etudes|enseignement|niveau|cycle) secondaire"
     )),
 )
-_DESIRABLE_PATTERN = re.compile(DESIRABLE_WORDS)
 _PART_BREAK = re.compile(r"[,;(]|\band\b|\bet\b|\by\b|\bwhile\b|\bwhereas\b|\bbut\b|\bmais\b|\bpero\b")
 _BOTH = re.compile(r"\band\b|\bet\b|\by\b|\bplus\b|followed by|as well as|ainsi qu")
 _EITHER = re.compile(r"\bor\b|\bou\b|\bo\b|in lieu|instead|a defaut|equivalent")
@@ -198,7 +197,7 @@ def _required_part(text: str) -> str:
     if not desirable(text) or _IN_LIEU.search(text):
         return text
     kept, start = [], 0
-    for marker in _DESIRABLE_PATTERN.finditer(text):
+    for marker in DESIRABLE.finditer(text):
         if marker.start() < start:
             continue
         before = [m.end() for m in _PART_BREAK.finditer(text, start, marker.start())]

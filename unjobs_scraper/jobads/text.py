@@ -47,8 +47,7 @@ NOT_A_LENGTH = re.compile(
     r"(?:after|within|earlier than|later than|before|past|last|since|apres|avant|dans les|depuis|despues|antes|dentro de|ultimos?|derniers?)\s+(?:the |les |los |las |el |la |l')?$"
 )
 """What, just before a number of years or months, makes it no length ("within one year", "after two years")."""
-_DESIRABLE = re.compile(DESIRABLE_WORDS)
-_ESSENTIAL = re.compile(ESSENTIAL_WORDS)
+DESIRABLE = re.compile(DESIRABLE_WORDS)
 _DESIRABLE_LABEL = re.compile(rf"{DESIRABLE_WORDS}|^(?:assets?|atouts?|plus|optional|opcional|facultati\w+)$")
 _ESSENTIAL_LABEL = re.compile(rf"{ESSENTIAL_WORDS}|minim|requirement|requisito|exigence|qualifications? requise")
 
@@ -110,12 +109,7 @@ def folded(text: str) -> str:
 
 def desirable(text: str) -> bool:
     """Whether folded text calls something desirable ("an asset", "un atout", "deseable")."""
-    return _DESIRABLE.search(text) is not None
-
-
-def essential(text: str) -> bool:
-    """Whether folded text calls something required ("essential", "requis", "se requiere")."""
-    return _ESSENTIAL.search(text) is not None
+    return DESIRABLE.search(text) is not None
 
 
 def plain_lines(text: str) -> list[tuple[str, bool]]:
@@ -184,7 +178,7 @@ def read(text: str) -> tuple[Clause, ...]:
             if not part:
                 continue
             part_folded = folded(part)
-            label, clause_desirable = (line_label, line_desirable) if index == 0 else ("", line_desirable)
+            label, clause_desirable = line_label if index == 0 else "", line_desirable
             if index and (match := _LABEL.match(part_folded)):
                 label = match[1].strip()
                 if (qualifier := _qualifier(label)) is not None:

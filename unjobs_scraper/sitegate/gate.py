@@ -57,6 +57,17 @@ class GateClosed(Exception):
     posting is given back (``retry.own_service_fault``), not blamed."""
 
 
+def open_bucket(config: Config, worker_id: str) -> SharedBucket | LocalBucket:
+    """The fleet's bucket in Redis with ``REDIS_URL``, else this process's own."""
+    limits = Limits(config.site_rate_limit, config.site_concurrency, int(config.site_ban_cooldown * 1000))
+    if not config.redis_url:
+        return LocalBucket(limits)
+    client = redis.asyncio.Redis.from_url(
+        config.redis_url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS
+    )
+    return SharedBucket(client, config.redis_namespace, limits, worker_id)
+
+
 def site_hosts(base_url: str) -> frozenset[str]:
     """The site's host and its ``www.`` twin: what the gate covers."""
     host = (urlsplit(base_url).hostname or "").lower()
@@ -87,15 +98,8 @@ class SiteGate:
 
     @classmethod
     def from_crawler(cls, crawler, config: Config) -> SiteGate:
-        limits = Limits(config.site_rate_limit, config.site_concurrency, int(config.site_ban_cooldown * 1000))
         worker_id = Worker.of_this_process().worker_id
-        if config.redis_url:
-            client = redis.asyncio.Redis.from_url(
-                config.redis_url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS
-            )
-            bucket = SharedBucket(client, config.redis_namespace, limits, worker_id)
-        else:
-            bucket = LocalBucket(limits)
+        bucket = open_bucket(config, worker_id)
 
         def stop(summary: Summary) -> None:
             crawler.stats.set_value(SITE_BANNED_STAT, ban_timeout_reason(summary, config.site_ban_timeout))
@@ -119,8 +123,7 @@ class SiteGate:
             member = await future
         finally:
             self.waiting -= 1
-        if member or not slot:
-            self.stats.inc_value(SITE_WAITED_STAT)
+        self.stats.inc_value(SITE_WAITED_STAT)
         return member
 
     def release(self, member: str) -> None:
@@ -216,8 +219,7 @@ class SiteGate:
         for task in (*self._askers.values(), self._renewing):
             if task is not None and not task.done():
                 task.cancel()
-        if self.held and isinstance(self.bucket, SharedBucket):
-            self._released.extend(self.held)
+        self._released.extend(self.held)
         if self._released:
             try:
                 await self.bucket.renew([], self._released, 0)
@@ -249,9 +251,7 @@ SITE_GATE_STATE = "site_gate"
 
 
 async def _fleet_summary(config: Config) -> Summary:
-    client = redis.asyncio.Redis.from_url(config.redis_url, socket_timeout=SOCKET_TIMEOUT_SECONDS)
-    limits = Limits(config.site_rate_limit, config.site_concurrency, int(config.site_ban_cooldown * 1000))
-    bucket = SharedBucket(client, config.redis_namespace, limits, "status")
+    bucket = open_bucket(config, "status")
     try:
         return await bucket.renew([], [], 0)
     finally:
