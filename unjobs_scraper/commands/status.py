@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from unjobs_scraper.cli import StoreCommand, open_configured_store
-from unjobs_scraper.config import Config
+from unjobs_scraper.cli import StoreCommand, configuration, open_configured_store
 from unjobs_scraper.sitegate.gate import fleet_summary
 
 
@@ -97,7 +96,7 @@ class Command(StoreCommand):
         store = open_configured_store(self.settings)
         try:
             summary = {**store.summary(), "coverage": store.coverage(), "job_ad_fill_rates": store.job_ad_fill_rates()}
-            site, source = fleet_summary(Config.from_settings(self.settings), store)
+            site, source = fleet_summary(configuration(self.settings), store)
             summary["site"] = {**(asdict(site) if site else {}), "source": source}
         finally:
             store.close()
