@@ -25,12 +25,12 @@ from scrapy.http import HtmlResponse
 
 from bench.report import write_section
 from tests.crawling import FAST_SETTINGS, run_crawl
-from tests.databases import temporary_postgres_schema
+from tests.databases import posting_status, temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper import parsing
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.markdown import html_to_markdown
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 BACKENDS = ("postgresql", "sqlite")
 
@@ -58,7 +58,7 @@ def fetch_pages(replica: Replica) -> list[tuple[HtmlResponse, HtmlResponse]]:
 
 def own_code_cpu(database_url: str, pages) -> dict[str, float]:
     """CPU milliseconds per posting for each stage of our own code."""
-    store = open_store(parse_database_url(database_url))
+    store = open_storage(parse_database_url(database_url))
     spent = dict.fromkeys(("parse", "markdown", "store"), 0.0)
     try:
         for listing, response in pages:
@@ -67,9 +67,9 @@ def own_code_cpu(database_url: str, pages) -> dict[str, float]:
             parsed = time.process_time()
             posting.post_content = html_to_markdown(posting.post_content_html, posting.source_url)
             converted = time.process_time()
-            store.upsert_listing(vars(listing))
-            store.mark_processing(posting.post_number, posting.source_url)
-            store.save_posting(vars(posting))
+            posting_status(store).discover(vars(listing))
+            posting_status(store).take(posting.post_number, posting.source_url)
+            posting_status(store).succeed(vars(posting))
             stored = time.process_time()
             spent["parse"] += parsed - started
             spent["markdown"] += converted - parsed

@@ -26,11 +26,11 @@ from urllib.parse import urlencode
 import psycopg
 
 from bench.report import write_section
-from tests.databases import temporary_postgres_schema
+from tests.databases import posting_status, temporary_postgres_schema
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.server import DashboardServer
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.schema import MIGRATIONS, STATUSES
 
 COLUMNS = (
@@ -79,7 +79,7 @@ def load_postgresql(url: str, rows: list[tuple]) -> None:
 
 
 def load_sqlite(url: str, rows: list[tuple]) -> None:
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
         with store.dialect.transaction():
             store.dialect.executemany(
@@ -132,20 +132,20 @@ def time_pages(url: str, pages: dict[str, str], repeat: int, warm_up: bool = Tru
 
 def write_cost(url: str, rows: list[tuple]) -> float:
     """Milliseconds per posting for the crawl's two writes of a download (processing, then saved)."""
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
         started = time.perf_counter()
         for row in rows:
             posting = dict(zip(COLUMNS, row, strict=False))
-            store.mark_processing(posting["post_number"], posting["source_url"])
-            store.save_posting(posting)
+            posting_status(store).take(posting["post_number"], posting["source_url"])
+            posting_status(store).succeed(posting)
         return 1000 * (time.perf_counter() - started) / len(rows)
     finally:
         store.close()
 
 
 def drop_dashboard_indexes(url: str) -> None:
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
         for name in DASHBOARD_INDEXES:
             store.dialect.execute(f"DROP INDEX {name}")
@@ -176,7 +176,7 @@ def main() -> None:
     pages = pages_to_time(rows)
     results = {}
     with temporary_postgres_schema() as url:
-        open_store(parse_database_url(url)).close()
+        open_storage(parse_database_url(url)).close()
         load_postgresql(url, rows)
         results["PostgreSQL"] = measure(url, rows, pages, args.repeat, without=True)
     with tempfile.TemporaryDirectory() as scratch:

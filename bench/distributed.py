@@ -23,7 +23,7 @@ from tests.crawling import FAST_SETTINGS, run_scrapy, start_crawl
 from tests.databases import temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 WORKER_COUNTS = (1, 2, 4)
@@ -32,9 +32,9 @@ WAITING = {"WORKER_IDLE_TIMEOUT": "1"}
 
 
 def processed(database_url: str) -> int:
-    store = open_store(parse_database_url(database_url))
+    store = open_storage(parse_database_url(database_url))
     try:
-        return store.count_by_status()["processed"]
+        return store.postings.count_by_status()["processed"]
     finally:
         store.close()
 

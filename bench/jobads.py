@@ -18,6 +18,7 @@ from pathlib import Path
 from scrapy.http import HtmlResponse
 
 from bench.report import write_section
+from tests.databases import posting_status
 from tests.replica.pages import render_posting
 from tests.replica.site import Site
 from unjobs_scraper.commands.reparse import reparse
@@ -25,7 +26,7 @@ from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.jobads import derive
 from unjobs_scraper.markdown import html_to_markdown
 from unjobs_scraper.parsing import parse_posting
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 WARM_UP = 50
 
@@ -42,11 +43,11 @@ def reparse_rates(rows: list[dict], stored: int) -> tuple[float, float]:
     """Postings/s of two reparses of ``stored`` rows (the parsed postings, repeated under new post
     numbers): the first writes every job ad, the second none."""
     with tempfile.TemporaryDirectory() as scratch:
-        store = open_store(parse_database_url(f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"))
+        store = open_storage(parse_database_url(f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"))
         try:
             for i in range(stored):
                 row = rows[i % len(rows)]
-                store.save_posting({**row, "post_number": f"{1_700_000_000_000 + i}", "source_url": f"https://unjobs.org/vacancies/{i}",
+                posting_status(store).succeed({**row, "post_number": f"{1_700_000_000_000 + i}", "source_url": f"https://unjobs.org/vacancies/{i}",
                                     "post_content_html": "<p></p>"})
             rates = []
             for _ in range(2):

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.crawling import PROJECT_ROOT, run_crawl
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 DEMO_DATABASE = PROJECT_ROOT / "demo.sqlite3"
 DEMO_POSTINGS = 120
@@ -36,10 +36,10 @@ def main() -> int:
     if result.returncode != 0:
         print(result.log[-3000:], file=sys.stderr)
         return result.returncode
-    store = open_store(parse_database_url(database_url))
+    store = open_storage(parse_database_url(database_url))
     try:
-        counts = store.count_by_status()
-        sample = store.all_postings()[0]
+        counts = store.postings.count_by_status()
+        sample = store.postings.all()[0]
     finally:
         store.close()
     print(

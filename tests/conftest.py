@@ -9,7 +9,7 @@ import pytest
 from tests.databases import temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def database_url(request):
 
 @pytest.fixture
 def store(database_url):
-    store = open_store(parse_database_url(database_url))
+    store = open_storage(parse_database_url(database_url))
     yield store
     store.close()
 

@@ -11,7 +11,9 @@ from urllib.parse import quote
 import psycopg
 
 from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.status import PostingStatus
+from unjobs_scraper.storage import open_storage
+from unjobs_scraper.storage.writer import InlineWriter
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -31,9 +33,19 @@ def temporary_postgres_schema() -> Iterator[str]:
 
 def stored_rows(database_url: str, dead_letters: bool = False) -> dict[str, dict]:
     """Every stored posting (or the dead-letter queue), by post number, read through the store."""
-    store = open_store(parse_database_url(database_url))
+    store = open_storage(parse_database_url(database_url))
     try:
-        rows = store.dead_letters() if dead_letters else store.all_postings()
+        rows = store.dead_letters.all() if dead_letters else store.postings.all()
         return {row["post_number"]: row for row in rows}
     finally:
         store.close()
+
+
+def posting_status(storage, worker=None) -> PostingStatus:
+    """The state machine over ``storage``, its writes run at once (``InlineWriter``)."""
+    return PostingStatus(InlineWriter(storage), worker=worker)
+
+
+def memory_storage():
+    """An in-memory SQLite ``Storage``, migrated: for component tests, no server needed."""
+    return open_storage(parse_database_url("sqlite:///:memory:"))

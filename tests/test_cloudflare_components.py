@@ -26,7 +26,7 @@ from unjobs_scraper.meta import ATTEMPT_NOT_COUNTED_META, BLOCKED_META, IN_BROWS
 from unjobs_scraper.retry import BackoffRetryMiddleware, RetriesExhausted
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
 from unjobs_scraper.stats import CLOUDFLARE_BLOCKED_STAT, CLOUDFLARE_STRATEGY_STAT
-from unjobs_scraper.storage import crawler_store
+from unjobs_scraper.storage.writer import crawler_database
 
 HTTPS_URL = "https://unjobs.org/vacancies/1758015049233"
 HTTP_URL = "http://127.0.0.1:8000/vacancies/1758015049233"
@@ -91,14 +91,13 @@ def crawler(sqlite_url):
     crawler = get_crawler(UnjobsSpider, {"DATABASE_URL": sqlite_url, "CLOUDFLARE_CHALLENGE_TIMEOUT": "0.05"})
     crawler.spider = crawler._create_spider()
     yield crawler
-    crawler_store(crawler).close()
+    crawler_database(crawler).close()
 
 
 def middleware_for(crawler, answers=(), solved=(True,)) -> CloudflareMiddleware:
     """The middleware, its database open, with a solve that returns a canned clearance or fails:
     each solve takes the next outcome of ``solved``, the last one repeating."""
     middleware = CloudflareMiddleware.from_crawler(crawler)
-    middleware.spider_opened()
     middleware.solves = 0
 
     async def solve(url):
@@ -209,7 +208,7 @@ def test_the_strategy_that_got_through_is_saved_and_the_next_crawl_starts_there(
     respond(middleware, request, challenge(request))
     later = sent_through(middleware, Request(HTTPS_URL))
     respond(middleware, later, page(later))
-    assert crawler_store(crawler).host_strategies()["unjobs.org"]["strategy"] == "in-browser"
+    assert crawler_database(crawler).read_now(lambda s: s.state.host_strategies())["unjobs.org"]["strategy"] == "in-browser"
     asyncio.run(middleware.spider_closed())
 
     next_crawl = get_crawler(UnjobsSpider, {"DATABASE_URL": sqlite_url})
@@ -217,7 +216,7 @@ def test_the_strategy_that_got_through_is_saved_and_the_next_crawl_starts_there(
     request = sent_through(successor, Request(HTTPS_URL))
     respond(successor, request, challenge(request))
     assert [client_for(sent) for sent in next_crawl.engine.sent] == ["in-browser"]  # impersonated not tried
-    crawler_store(next_crawl).close()
+    crawler_database(next_crawl).close()
 
 
 def test_an_expired_clearance_is_solved_again_and_keeps_its_strategy(crawler):
@@ -257,12 +256,13 @@ def test_failed_solves_block_the_host_and_its_requests_then_fail_at_once_naming_
     )
     blocked = Request(HTTPS_URL, meta={"retry_times": 1})
     answer = asyncio.run(middleware.process_request(blocked))
-    assert (answer.status, answer.meta[BLOCKED_META], answer.meta["max_retry_times"]) == (403, reason, 1)
+    assert (answer.status, answer.meta[BLOCKED_META]) == (403, reason)
+    assert "max_retry_times" not in answer.meta  # the retry rules read BLOCKED_META
     assert middleware.solves == 3
     retry = BackoffRetryMiddleware.from_crawler(crawler)
     with pytest.raises(RetriesExhausted, match=re.escape(f"{reason} at {HTTPS_URL} (gave up after 2 attempts)")):
         retry.process_response(blocked, answer)
-    assert crawler_store(crawler).host_strategies()["unjobs.org"]["strategy"] == "blocked"
+    assert crawler_database(crawler).read_now(lambda s: s.state.host_strategies())["unjobs.org"]["strategy"] == "blocked"
 
 
 def test_a_host_that_gets_through_after_a_failed_solve_no_longer_keeps_the_crawl_out(crawler):

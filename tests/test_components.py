@@ -20,18 +20,21 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from tests.conftest import REDIS_TEST_URL
+from tests.databases import memory_storage, posting_status
 from tests.replica.faults import NOT_A_POSTING_PAGE
 from unjobs_scraper.config import crawler_config
 from unjobs_scraper.distributed.dupefilter import GenerationDupeFilter
 from unjobs_scraper.distributed.generation import Generations, RedisKeys
 from unjobs_scraper.items import Listing
+from unjobs_scraper.listings import MAIN, ListingAddress
 from unjobs_scraper.meta import ATTEMPT_NOT_COUNTED_META, NOT_BEFORE_META, POST_NUMBER_META
 from unjobs_scraper.middlewares import PostingStatusMiddleware
 from unjobs_scraper.recovery import Recovery
 from unjobs_scraper.retry import BackoffRetryMiddleware, RetriesExhausted
 from unjobs_scraper.scheduler import BackoffScheduler
 from unjobs_scraper.spiders.unjobs import UnjobsSpider, needs_download, posting_priority
-from unjobs_scraper.storage import ListingState, crawler_store
+from unjobs_scraper.storage import ListingState, Worker
+from unjobs_scraper.walks import Walks
 
 URL = "http://127.0.0.1:8000/vacancies/1758015049233"
 NUMBER = "1758015049233"
@@ -64,40 +67,50 @@ def test_posting_priority_soonest_closing_first_none_last_urgent_ahead():
     assert posting_priority(date(2027, 1, 5), urgent=True) > soon
 
 
-# -- the store's bookkeeping as downloads start -------------------------------------------------
+# -- the status bookkeeping as downloads start: components built with an in-memory store ----------
 
 
 @pytest.fixture
-def crawler(database_url):
-    crawler = get_crawler(UnjobsSpider, {"DATABASE_URL": database_url, "RETRY_BACKOFF_BASE": 10, "RETRY_BACKOFF_MAX": 60})
-    crawler.spider = UnjobsSpider.from_crawler(crawler)
-    yield crawler
-    crawler_store(crawler).close()
+def storage():
+    storage = memory_storage()
+    yield storage
+    storage.close()
+
+
+@pytest.fixture
+def status(storage):
+    return posting_status(storage, worker=Worker("test:1:abcdef", "test", 1))
+
+
+@pytest.fixture
+def crawler():
+    crawler = get_crawler(Spider, {"RETRY_BACKOFF_BASE": 10, "RETRY_BACKOFF_MAX": 60})
+    crawler.spider = Spider.from_crawler(crawler, name="unjobs")
+    return crawler
 
 
 def posting_request(**meta) -> Request:
     return Request(URL, meta={POST_NUMBER_META: NUMBER, **meta})
 
 
-def test_posting_status_middleware_counts_each_attempt_but_not_a_reissue(crawler):
-    middleware = PostingStatusMiddleware.from_crawler(crawler)
-    middleware.spider_opened()
-    assert middleware.process_request(posting_request()) is None
-    assert middleware.process_request(posting_request(**{ATTEMPT_NOT_COUNTED_META: True})) is None
-    assert middleware.process_request(Request("http://127.0.0.1:8000/")) is None  # an index page
-    row = middleware.store.get(NUMBER)
+def test_posting_status_middleware_counts_each_attempt_but_not_a_reissue(status, storage):
+    middleware = PostingStatusMiddleware(status)
+    assert asyncio.run(middleware.process_request(posting_request())) is None
+    assert asyncio.run(middleware.process_request(posting_request(**{ATTEMPT_NOT_COUNTED_META: True}))) is None
+    assert asyncio.run(middleware.process_request(Request("http://127.0.0.1:8000/"))) is None  # an index page
+    row = storage.postings.get(NUMBER)
     assert (row["status"], row["processing_attempts"]) == ("processing", 1)
-    assert row["processing_worker"] == middleware.store.worker.worker_id
+    assert row["processing_worker"] == "test:1:abcdef"
+    assert status.in_flight == {NUMBER}
 
 
-def test_retry_middleware_holds_a_retry_and_stores_its_due_time_and_error(crawler):
-    middleware = BackoffRetryMiddleware.from_crawler(crawler)
-    middleware.spider_opened()
-    middleware.store.mark_processing(NUMBER, URL)
+def test_retry_middleware_holds_a_retry_and_stores_its_due_time_and_error(crawler, status, storage):
+    middleware = BackoffRetryMiddleware(crawler, crawler_config(crawler), status)
+    status.take(NUMBER, URL)
     before = time.time()
     retry = middleware.process_response(posting_request(), HtmlResponse(URL, status=503, body=b"busy"))
     assert retry.meta["retry_times"] == 1 and 5 <= retry.meta[NOT_BEFORE_META] - before <= 11
-    row = middleware.store.get(NUMBER)
+    row = storage.postings.get(NUMBER)
     assert row["status"] == "pending"
     assert row["processing_error"] == f"HTTP 503 Service Unavailable from {URL} (attempt 1, retrying)"
     assert row["next_attempt_at"] > datetime.now(UTC)
@@ -105,9 +118,8 @@ def test_retry_middleware_holds_a_retry_and_stores_its_due_time_and_error(crawle
     assert crawler.stats.get_value("retry/reason_count/http_503") == 1
 
 
-def test_retry_middleware_retries_a_page_that_is_not_a_posting_then_gives_up(crawler):
-    middleware = BackoffRetryMiddleware.from_crawler(crawler)
-    middleware.spider_opened()
+def test_retry_middleware_retries_a_page_that_is_not_a_posting_then_gives_up(crawler, status):
+    middleware = BackoffRetryMiddleware(crawler, crawler_config(crawler), status)
     page = HtmlResponse(URL, body=NOT_A_POSTING_PAGE, encoding="utf-8")
     assert middleware.process_response(posting_request(), page).meta["retry_times"] == 1
     with pytest.raises(RetriesExhausted, match=r"^not a posting: .* \(gave up after 6 attempts\)$"):
@@ -153,32 +165,35 @@ def test_backoff_scheduler_holds_what_is_not_due_and_stays_open_only_for_the_nea
 # -- recovery -----------------------------------------------------------------------------------
 
 
-def test_recovery_queues_each_owed_posting_once_and_fails_one_out_of_attempts(crawler):
-    store = crawler_store(crawler)
-    recovery = Recovery(store, crawler_config(crawler), crawler.stats)
-    store.upsert_listing({"post_number": "1", "source_url": URL + "1", "listing_updated_at": UPDATED})
-    store.upsert_listing({"post_number": "2", "source_url": URL + "2", "listing_updated_at": UPDATED})
+def test_recovery_queues_each_owed_posting_once_and_fails_one_out_of_attempts(crawler, status, storage):
+    recovery = Recovery(status.database, status, crawler_config(crawler), crawler.stats)
+    status.discover({"post_number": "1", "source_url": URL + "1", "listing_updated_at": UPDATED})
+    status.discover({"post_number": "2", "source_url": URL + "2", "listing_updated_at": UPDATED})
     for _ in range(7):  # seven attempts started by crawlers killed outright: more than RETRY_TIMES + 1
-        store.mark_processing("2", URL + "2")
-        store.release(["2"])
-        store.dialect.execute("UPDATE raw_job_data SET status = 'processing', processing_attempts = processing_attempts + 1,"
-                              " processing_worker = 'gone' WHERE post_number = '2'")
+        status.take("2", URL + "2")
+        storage.dialect.execute("UPDATE raw_job_data SET processing_worker = 'gone' WHERE post_number = '2'")
     assert [row.post_number for row in recovery.postings()] == ["1"]
     assert list(recovery.postings()) == []  # once per crawl
-    assert store.get("2")["status"] == "failed"
-    assert store.get("2")["processing_error"].startswith("interrupted: ")
+    assert storage.postings.get("2")["status"] == "failed"
+    assert storage.postings.get("2")["processing_error"].startswith("interrupted: ")
     assert crawler.stats.get_value("unjobs/recovered/pending") == 1
     recovery.forget()  # the queue was lost: owed again
     assert [row.post_number for row in recovery.postings()] == ["1"]
 
 
-def test_recovery_resumes_a_cut_walk_after_its_last_page_read(crawler):
-    store = crawler_store(crawler)
-    recovery = Recovery(store, crawler_config(crawler), crawler.stats)
-    recovery.walk_reached("http://127.0.0.1:8000/", 3)
-    recovery.walk_completed("http://127.0.0.1:8000/organizations/unicef")
-    assert recovery.unfinished_walks() == [("http://127.0.0.1:8000/", 4)]
-    assert recovery.walk_was_complete("http://127.0.0.1:8000/organizations/unicef")
+def test_walks_resume_a_cut_walk_after_its_last_page_read(crawler, status):
+    walks = Walks(status.database, crawler.stats, processing_lease=600)
+    main = walks.adopt(ListingAddress("http://127.0.0.1:8000/", MAIN), full=True)
+    walks.page_reached(main, 3, postings=25)
+    unicef = walks.start(ListingAddress("http://127.0.0.1:8000/organizations/unicef", "organizations"), full=True)
+    walks.page_reached(unicef, 1, postings=4)
+    walks.ended(unicef)
+    assert walks.unfinished() == [("http://127.0.0.1:8000/", 4)]
+    assert asyncio.run(walks.was_complete("http://127.0.0.1:8000/organizations/unicef"))
+    assert not asyncio.run(walks.was_complete("http://127.0.0.1:8000/"))
+    assert walks.known_listings()["http://127.0.0.1:8000/organizations/unicef"]["postings_found"] == 4
+    assert walks.unfinished_reason("http://127.0.0.1:8000/") == "the index walk of http://127.0.0.1:8000/ did not finish (running: page 3)"
+    assert not walks.stale("http://127.0.0.1:8000/")  # parsed within the lease
 
 
 # -- the shared dupefilter ----------------------------------------------------------------------

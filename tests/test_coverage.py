@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from tests.crawling import PROJECT_ROOT, crawl_command, crawl_environment, run_crawl, run_scrapy
-from tests.databases import stored_rows
+from tests.databases import posting_status, stored_rows
 from tests.replica import Replica
 from unjobs_scraper.backfill import ASKED, FIRST_CRAWL, GAP, PERIODIC, Backfill
 from unjobs_scraper.commands.crawl import postings_only
@@ -28,8 +28,11 @@ from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_
 from unjobs_scraper.parsing import linked_urls
 from unjobs_scraper.progress import backfill_progress
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
+from unjobs_scraper.status import PostingStatus
+from unjobs_scraper.storage import BACKFILL_STATE
 from unjobs_scraper.storage.dashboard_queries import Filters
-from unjobs_scraper.storage.store import BACKFILL_STATE
+from unjobs_scraper.storage.writer import InlineWriter
+from unjobs_scraper.walks import Walks
 
 SITE = "https://unjobs.org/"
 
@@ -91,24 +94,30 @@ def test_a_postings_category_links_are_its_listings():
     ]
 
 
+def backfill_over(store, backfill_every: float, stats) -> Backfill:
+    """A backfill whose writes run at once on ``store``."""
+    database = InlineWriter(store)
+    return Backfill(Walks(database, stats, processing_lease=600), PostingStatus(database), database, backfill_every, stats)
+
+
 @pytest.fixture
 def stats():
     return get_crawler(UnjobsSpider, {}).stats
 
 
 def test_a_backfill_is_due_on_a_new_database_periodically_and_when_asked(store, stats):
-    backfill = Backfill(store, 7 * 86400, stats)
+    backfill = backfill_over(store, 7 * 86400, stats)
     assert (backfill.due_at_start(asked=False), backfill.due_at_start(asked=True)) == (FIRST_CRAWL, ASKED)
     recent = datetime.now(UTC) - timedelta(days=1)
-    store.set_state(BACKFILL_STATE, json.dumps({"last_full_finished_at": recent.isoformat()}))
-    assert Backfill(store, 7 * 86400, stats).due_at_start(asked=False) is None
-    assert Backfill(store, 3600, stats).due_at_start(asked=False) == PERIODIC
-    assert Backfill(store, 0, stats).due_at_start(asked=False) is None  # 0: no periodic backfills
+    store.state.set(BACKFILL_STATE, json.dumps({"last_full_finished_at": recent.isoformat()}))
+    assert backfill_over(store, 7 * 86400, stats).due_at_start(asked=False) is None
+    assert backfill_over(store, 3600, stats).due_at_start(asked=False) == PERIODIC
+    assert backfill_over(store, 0, stats).due_at_start(asked=False) is None  # 0: no periodic backfills
 
 
 def test_a_backfill_walks_organizations_first_and_the_next_family_when_one_hits_the_cap(store, stats):
-    store.save_listings([("https://unjobs.org/organizations/a", "organizations"), ("https://unjobs.org/themes/t", "themes")])
-    backfill = Backfill(store, 0, stats)
+    store.listings.save_new([("https://unjobs.org/organizations/a", "organizations"), ("https://unjobs.org/themes/t", "themes")])
+    backfill = backfill_over(store, 0, stats)
     walks = backfill.begin(GAP)
     assert [(w.listing.url, w.full) for w in walks] == [("https://unjobs.org/organizations/a", True)]  # never walked
     found = backfill.discovered([
@@ -121,7 +130,7 @@ def test_a_backfill_walks_organizations_first_and_the_next_family_when_one_hits_
     capped.pages_seen, capped.hit_cap = 40, True
     following = backfill.walk_ended(capped)
     assert [w.listing.url for w in following] == ["https://unjobs.org/duty_stations/doha"]
-    assert store.listings()["https://unjobs.org/organizations/a"]["hit_cap"] is True
+    assert store.listings.all()["https://unjobs.org/organizations/a"]["hit_cap"] is True
     assert backfill_progress(stats.get_stats()) == (
         "; backfill (gap): organizations 1/2 walked, duty_stations 0/1 walked"
     )
@@ -129,17 +138,17 @@ def test_a_backfill_walks_organizations_first_and_the_next_family_when_one_hits_
 
 def test_lifecycles_closed_withdrawn_and_open_again(store):
     for number, closing in (("1", date(2020, 1, 1)), ("2", date(2999, 1, 1)), ("3", date(2999, 1, 1))):
-        store.upsert_listing({"post_number": number, "source_url": f"{SITE}vacancies/{number}", "closing_date": closing})
-    assert store.close_expired(date.today()) == 1
-    store.record_failure("2", f"{SITE}vacancies/2", "skipped", "HTTP 410 (gone)")
+        posting_status(store).discover({"post_number": number, "source_url": f"{SITE}vacancies/{number}", "closing_date": closing})
+    assert posting_status(store).close_expired(date.today()) == 1
+    posting_status(store).end("2", f"{SITE}vacancies/2", "skipped", "HTTP 410 (gone)")
     since = datetime.now(UTC)
-    assert store.withdraw_unlisted(since) == 1  # 3: no listing showed it since
-    assert {n: store.get(n)["lifecycle"] for n in "123"} == {"1": "closed", "2": "withdrawn", "3": "withdrawn"}
-    store.mark_listed(["3"])
-    assert store.get("3")["lifecycle"] == "open"
+    assert posting_status(store).withdraw(since) == 1  # 3: no listing showed it since
+    assert {n: store.postings.get(n)["lifecycle"] for n in "123"} == {"1": "closed", "2": "withdrawn", "3": "withdrawn"}
+    posting_status(store).listed(["3"])
+    assert store.postings.get("3")["lifecycle"] == "open"
     assert store.coverage()["lifecycles"] == {"open": 1, "closed": 1, "withdrawn": 1}
-    assert [row["post_number"] for row in store.iter_postings(batch=2)] == ["1", "2", "3"]
-    assert [row["post_number"] for row in store.iter_postings("open")] == ["3"]
+    assert [row["post_number"] for row in store.postings.iter_all(batch=2)] == ["1", "2", "3"]
+    assert [row["post_number"] for row in store.postings.iter_all("open")] == ["3"]
 
 
 def test_feeds_hold_postings_only_with_stable_columns():

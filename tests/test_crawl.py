@@ -11,7 +11,7 @@ from tests.databases import stored_rows, temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.jobads.grades import normalize
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 pytestmark = pytest.mark.crawl
 
@@ -84,9 +84,9 @@ def test_descriptions_become_clean_markdown_and_keep_their_html(big_replica, big
 
 def test_every_processed_posting_gets_its_job_ad(big_replica, big_crawl):
     database_url, result, _ = big_crawl
-    store = open_store(parse_database_url(database_url))
+    store = open_storage(parse_database_url(database_url))
     try:
-        ads = {number: store.job_ad(number) for number in big_replica.site.post_numbers()}
+        ads = {number: store.job_ads.get(number) for number in big_replica.site.post_numbers()}
     finally:
         store.close()
     assert result.stats["unjobs/job_ads/derived"] == 210

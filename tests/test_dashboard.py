@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.crawling import PROJECT_ROOT, crawl_environment, run_crawl, run_scrapy
-from tests.databases import stored_rows, temporary_postgres_schema
+from tests.databases import posting_status, stored_rows, temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.cloudflare.launch import find_chromium
 from unjobs_scraper.config import parse_database_url
@@ -27,7 +27,7 @@ from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.server import DashboardServer, local_redirect
 from unjobs_scraper.dashboard.views import Limits
 from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.dashboard_queries import (
     Filters,
     facet_values,
@@ -57,7 +57,7 @@ SCRIPT_POSTING = {
 def add_postings(store, n: int) -> list[str]:
     numbers = [f"17580{i:08d}" for i in range(n)]
     for i, number in enumerate(numbers):
-        store.save_posting({
+        posting_status(store).succeed({
             "post_number": number, "source_url": f"https://unjobs.org/vacancies/{number}",
             "post_name": f"Officer {i} {'100%_remote' if i == 3 else ''}".strip(),
             "organization_name": ("UNICEF", "UNDP", "WFP")[i % 3], "location_country": ("Kenya", "Chile")[i % 2],
@@ -83,7 +83,7 @@ def test_keyset_pages_cover_every_posting_once_both_ways(store):
 
 def test_filters_search_and_capped_counts(store):
     add_postings(store, 12)
-    store.record_failure("1758000000005", "https://unjobs.org/vacancies/1758000000005", "failed", "boom")
+    posting_status(store).end("1758000000005", "https://unjobs.org/vacancies/1758000000005", "failed", "boom")
     by = lambda **f: {row["post_number"] for row in postings_page(store, Filters(**f), 50).rows}  # noqa: E731
     assert len(by(organization="UNDP")) == 4 and len(by(organization="UNDP", country="Kenya")) == 2
     assert by(status="failed") == {"1758000000005"}
@@ -98,7 +98,7 @@ def test_filters_search_and_capped_counts(store):
 
 def test_filters_on_the_structured_job_ad(store):
     numbers = add_postings(store, 6)
-    store.save_job_ads([
+    store.job_ads.save([
         {"post_number": number, "grade": grade, "grade_category": category, "languages": languages, "home_based": home}
         for number, grade, category, languages, home in zip(numbers, (
             "P-3", "P-4", "G-5", "NO-B", "consultant", None), (
@@ -150,9 +150,9 @@ def crawled():
         with Replica(postings=60, seed=21, fault_rate=0.3, gone_rate=0.1, stall_seconds=0.5) as replica:
             result = run_crawl(replica.base_url, url, settings={"RETRY_TIMES": "0", "DOWNLOAD_TIMEOUT": "1"})
         assert result.returncode == MONITORS_FAILED_EXIT_CODE, result.log[-3000:]  # a third of it failed, on purpose
-        store = open_store(parse_database_url(url))
+        store = open_storage(parse_database_url(url))
         try:
-            store.save_posting(SCRIPT_POSTING)
+            posting_status(store).succeed(SCRIPT_POSTING)
             store.dialect.execute(
                 """
                 UPDATE raw_job_data SET crawled_at = now() - make_interval(mins => 4 * (spread.n * spread.n)::int)
@@ -288,10 +288,10 @@ def test_a_description_with_script_shows_as_text(page, dashboard):
 
 @pytest.mark.crawl
 def test_a_postings_page_shows_its_job_ad_and_where_each_value_came_from(page, dashboard, crawled):
-    store = open_store(parse_database_url(crawled))
+    store = open_storage(parse_database_url(crawled))
     try:
-        processed = next(row for row in store.all_postings() if row["status"] == "processed")
-        ad = store.job_ad(processed["post_number"])
+        processed = next(row for row in store.postings.all() if row["status"] == "processed")
+        ad = store.job_ads.get(processed["post_number"])
     finally:
         store.close()
     page.goto(f"{dashboard.url}postings/{processed['post_number']}")

@@ -6,6 +6,7 @@ they end, so the tests after them find it running.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import time
@@ -19,11 +20,13 @@ from tests.databases import POSTGRES_URL, stored_rows
 from tests.replica import Replica
 from tests.services import cluster, finish, postgres_left_running, wait_until
 from unjobs_scraper.commands.crawl import DATABASE_UNAVAILABLE_EXIT_CODE
-from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.config import crawler_config, parse_database_url
 from unjobs_scraper.items import Posting
 from unjobs_scraper.pipelines import PostingStorePipeline
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.stats import DATABASE_WRITE_ERRORS_STAT
+from unjobs_scraper.status import crawler_status
+from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.postgres import DatabaseUnavailable
 
 
@@ -79,7 +82,7 @@ def terminate_backend_of(dialect) -> int:
 
 
 def test_a_statement_whose_connection_broke_runs_again_on_a_new_one(postgresql_url):
-    store = open_store(parse_database_url(postgresql_url))
+    store = open_storage(parse_database_url(postgresql_url))
     try:
         old = terminate_backend_of(store.dialect)
         assert store.dialect.execute("SELECT pg_backend_pid() AS pid")[0]["pid"] != old
@@ -88,7 +91,7 @@ def test_a_statement_whose_connection_broke_runs_again_on_a_new_one(postgresql_u
 
 
 def test_a_server_away_past_the_timeout_fails_once_slowly_then_at_once(postgresql_url):
-    store = open_store(parse_database_url(postgresql_url), outage_timeout=0.5)
+    store = open_storage(parse_database_url(postgresql_url), outage_timeout=0.5)
     reported = []
     store.dialect.on_unavailable = reported.append
     store.dialect._url = "postgresql://postgres@127.0.0.1:9/test"  # the server "moved": nothing answers
@@ -96,12 +99,12 @@ def test_a_server_away_past_the_timeout_fails_once_slowly_then_at_once(postgresq
         terminate_backend_of(store.dialect)
         started = time.monotonic()
         with pytest.raises(DatabaseUnavailable, match=r"^DATABASE_URL: .* unreachable for 0\.5 s \(DATABASE_OUTAGE_TIMEOUT\): "):
-            store.count_by_status()
+            store.postings.count_by_status()
         assert 0.2 < time.monotonic() - started < 5
         assert len(reported) == 1
         started = time.monotonic()
         with pytest.raises(DatabaseUnavailable):
-            store.count_by_status()
+            store.postings.count_by_status()
         assert time.monotonic() - started < 0.1
     finally:
         store.close()
@@ -130,17 +133,23 @@ def test_sigterm_mid_crawl_leaves_no_posting_processing_and_the_next_crawl_compl
     assert max(hits.values()) <= 2
 
 
-def test_the_store_pipeline_saves_a_posting_whose_connection_broke_and_blames_nothing_on_it(postgresql_url):
+def test_the_writer_saves_a_posting_whose_connection_broke_and_blames_nothing_on_it(postgresql_url):
     crawler = get_crawler(UnjobsSpider, {"DATABASE_URL": postgresql_url})
-    pipeline = PostingStorePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    status = crawler_status(crawler)
+    pipeline = PostingStorePipeline(status, crawler_config(crawler), crawler.stats)
+    database = status.database
     try:
-        pipeline.store.mark_processing("1758015049233", "https://unjobs.org/vacancies/1758015049233")
-        terminate_backend_of(pipeline.store.dialect)  # the server restarted under the crawl
-        pipeline.process_item(Posting("1758015049233", "https://unjobs.org/vacancies/1758015049233", "Driver"))
-        row = pipeline.store.get("1758015049233")
+        status.take("1758015049233", "https://unjobs.org/vacancies/1758015049233")
+        database.read_now(terminate_backend_of_storage)  # the server restarted under the crawl
+        asyncio.run(pipeline.process_item(Posting("1758015049233", "https://unjobs.org/vacancies/1758015049233", "Driver")))
+        row = database.read_now(lambda storage: storage.postings.get("1758015049233"))
         assert (row["status"], row["processing_error"], row["post_name"]) == ("processed", None, "Driver")
         assert crawler.stats.get_value("unjobs/postings/processed") == 1
         assert crawler.stats.get_value("unjobs/postings/failed") is None
+        assert crawler.stats.get_value(DATABASE_WRITE_ERRORS_STAT) is None
     finally:
-        pipeline.store.close()
+        database.close()
+
+
+def terminate_backend_of_storage(storage) -> int:
+    return terminate_backend_of(storage.dialect)

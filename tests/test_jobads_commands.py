@@ -13,7 +13,7 @@ from tests.crawling import run_crawl, run_scrapy
 from tests.replica import Replica
 from unjobs_scraper.commands.reparse import PROGRESS_STATE, reparse
 from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
 pytestmark = pytest.mark.crawl
@@ -32,16 +32,16 @@ def crawled(tmp_path_factory):
 
 
 def job_ads(url: str) -> dict[str, dict]:
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
-        return {row["post_number"]: row for rows in store.iter_posting_batches() for row in rows}
+        return {row["post_number"]: row for rows in store.postings.iter_batches() for row in rows}
     finally:
         store.close()
 
 
 def in_process_reparse(url: str, batch: int = 1000) -> str:
     """``scrapy reparse``'s work without a process of its own (the command is run once, above)."""
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
         return reparse(store, batch)
     finally:
@@ -51,10 +51,10 @@ def in_process_reparse(url: str, batch: int = 1000) -> str:
 def test_reparse_derives_every_job_ad_again_without_a_download(crawled):
     replica, url = crawled
     before = job_ads(url)
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:  # what an older rule had stored: wrong grades for ten postings, none at all for five
         numbers = sorted(before)
-        store.save_job_ads([{"post_number": n, "grade": "P-9", "grade_source": "old rule"} for n in numbers[:10]])
+        store.job_ads.save([{"post_number": n, "grade": "P-9", "grade_source": "old rule"} for n in numbers[:10]])
         store.dialect.execute("DELETE FROM job_ads WHERE post_number IN (%(a)s, %(b)s, %(c)s, %(d)s, %(e)s)",
                               dict(zip("abcde", numbers[10:15], strict=True)))
     finally:
@@ -74,9 +74,9 @@ def test_reparse_derives_every_job_ad_again_without_a_download(crawled):
 def test_an_interrupted_reparse_goes_on_where_it_stopped(crawled):
     _, url = crawled
     numbers = sorted(job_ads(url))
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
-        store.set_state(PROGRESS_STATE, json.dumps({"after": numbers[39]}))
+        store.state.set(PROGRESS_STATE, json.dumps({"after": numbers[39]}))
     finally:
         store.close()
     report = in_process_reparse(url, batch=7)
@@ -121,9 +121,9 @@ def test_csv_and_jsonl_exports_carry_the_job_ad(crawled, tmp_path):
 
 def test_status_reports_the_job_ads_fill_rates(crawled):
     _, url = crawled
-    store = open_store(parse_database_url(url))
+    store = open_storage(parse_database_url(url))
     try:
-        rates = store.job_ad_fill_rates()
+        rates = store.job_ads.fill_rates()
     finally:
         store.close()
     assert set(rates) == set(JOB_AD_FIELDS)

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from tests.databases import posting_status
 from unjobs_scraper.jobads import JOB_AD_FIELDS, derive
 from unjobs_scraper.jobads.contracts import contract_type, duration_months, renewable
 from unjobs_scraper.jobads.deadlines import deadline
@@ -479,18 +480,18 @@ def test_the_country_without_a_country_row(country, listing_title, city, descrip
 def test_reparse_reports_values_moved_apart_from_sources_reworded(sqlite_url):
     from unjobs_scraper.commands.reparse import reparse
     from unjobs_scraper.config import parse_database_url
-    from unjobs_scraper.storage import open_store
+    from unjobs_scraper.storage import open_storage
 
     posting = {
         "post_number": "1758015049233", "source_url": "https://unjobs.org/vacancies/1758015049233", "post_name": "Officer",
         "grade": "P3", "post_content": "At least 5 years of relevant work experience. Fluency in English is required.",
         "post_content_html": "<p></p>",
     }
-    store = open_store(parse_database_url(sqlite_url))
+    store = open_storage(parse_database_url(sqlite_url))
     try:
-        store.save_posting(posting)
+        posting_status(store).succeed(posting)
         ad = derive(posting)
-        store.save_job_ads([{**ad, "min_years_experience": 3, "grade_source": "an older rule's quote"}])
+        store.job_ads.save([{**ad, "min_years_experience": 3, "grade_source": "an older rule's quote"}])
         report = reparse(store).splitlines()
         assert "  min_years_experience   1 values changed, 0 sources only" in report
         assert "  grade                  0 values changed, 1 sources only" in report

@@ -14,7 +14,7 @@ from tests.crawling import run_crawl
 from tests.replica import Replica
 from tests.scoring import below, format_table, table
 from unjobs_scraper.config import parse_database_url
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 THRESHOLDS = {
     "grade": 0.98, "contract_type": 0.98, "country_code": 0.98, "deadline": 0.98,
@@ -30,9 +30,9 @@ def test_every_field_is_extracted_as_the_postings_state_it(sqlite_url, capsys):
         with urllib.request.urlopen(f"{replica.base_url}__replica__/profiles", timeout=30) as answer:
             truths = json.loads(answer.read())
     assert result.returncode == 0, result.log[-3000:]
-    store = open_store(parse_database_url(sqlite_url))
+    store = open_storage(parse_database_url(sqlite_url))
     try:
-        ads = {number: store.job_ad(number) for number in truths}
+        ads = {number: store.job_ads.get(number) for number in truths}
     finally:
         store.close()
     assert all(ads.values())

@@ -9,11 +9,12 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from tests.crawling import run_crawl
+from tests.databases import posting_status
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.items import Listing
 from unjobs_scraper.progress import Counts, Progress, eta, format_duration, strategies
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 COUNTS = r"(\d+) discovered, (\d+) processed, (\d+) failed, (\d+) skipped, (\d+) pending"
 PROGRESS_LINE = re.compile(r"INFO: Progress: " + COUNTS + r"; ([\d.]+) postings/min, ETA (\S+)")
@@ -75,9 +76,9 @@ def test_progress_lines_and_summary_match_the_crawl(sqlite_url):
     assert (discovered, processed, failed, skipped, pending) == (
         60, stats["unjobs/postings/processed"], stats["unjobs/postings/failed"], stats["unjobs/postings/skipped"], 0,
     )
-    store = open_store(parse_database_url(sqlite_url))
+    store = open_storage(parse_database_url(sqlite_url))
     try:
-        counts = store.count_by_status()
+        counts = store.postings.count_by_status()
     finally:
         store.close()
     assert (processed, failed, skipped) == (counts["processed"], counts["failed"], counts["skipped"])
@@ -89,12 +90,12 @@ def test_recovered_postings_also_listed_are_counted_once(replica, sqlite_url):
     """Postings left pending by a crawl that died are queued at start and may be found again on
     the listing before their download starts: such a second request is dropped as a duplicate
     and counted, so the summary ends with nothing pending."""
-    store = open_store(parse_database_url(sqlite_url))
+    store = open_storage(parse_database_url(sqlite_url))
     try:
         for number in replica.site.post_numbers()[:10]:
             spec = replica.site.posting(number)
             listing = Listing(number, f"{replica.base_url}vacancies/{number}", listing_updated_at=spec.listing_updated_at)
-            store.upsert_listing(vars(listing))
+            posting_status(store).discover(vars(listing))
     finally:
         store.close()
     result = run_crawl(replica.base_url, sqlite_url, settings={"PROGRESS_INTERVAL": "5"})

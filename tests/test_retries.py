@@ -13,13 +13,13 @@ import pytest
 from scrapy.http import HtmlResponse, Response
 
 from tests.crawling import run_crawl, run_scrapy, start_crawl
-from tests.databases import stored_rows
+from tests.databases import posting_status, stored_rows
 from tests.replica import Replica
 from tests.replica.faults import BAD_PAGES, Fate
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.parsing import posting_page_problem
 from unjobs_scraper.retry import backoff_delay, retry_after_seconds
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 RETRY_TIMES = 5
 # Backoff shrunk to a fraction of a second; a stall outlasts the download timeout.
@@ -250,11 +250,11 @@ def test_killed_crawl_restarts_and_loses_nothing(postgresql_url, tmp_path):
 
 def _counts(database_url: str) -> dict[str, int] | None:
     try:
-        store = open_store(parse_database_url(database_url))
+        store = open_storage(parse_database_url(database_url))
     except Exception:  # the crawler may still be creating the schema
         return None
     try:
-        return store.count_by_status()
+        return store.postings.count_by_status()
     finally:
         store.close()
 
@@ -290,10 +290,10 @@ def test_requeue_returns_failed_postings_to_work(postgresql_url):
 
 
 def test_requeue_by_post_number_and_status(sqlite_url):
-    store = open_store(parse_database_url(sqlite_url))
+    store = open_storage(parse_database_url(sqlite_url))
     try:
         for number, status in (("1", "failed"), ("2", "failed"), ("3", "skipped")):
-            store.record_failure(number, f"https://x/{number}", status, "boom")
+            posting_status(store).end(number, f"https://x/{number}", status, "boom")
     finally:
         store.close()
     assert run_scrapy(
@@ -311,13 +311,13 @@ def test_requeue_by_post_number_and_status(sqlite_url):
 
 
 def test_status_command_summarises_the_collection(sqlite_url):
-    store = open_store(parse_database_url(sqlite_url))
+    store = open_storage(parse_database_url(sqlite_url))
     try:
-        store.upsert_listing({"post_number": "10", "source_url": "https://x/10"})
-        store.record_failure(
+        posting_status(store).discover({"post_number": "10", "source_url": "https://x/10"})
+        posting_status(store).end(
             "11", "https://x/11", "failed", "HTTP 500 from https://x/11 (gave up after 6 attempts)"
         )
-        store.record_failure("12", "https://x/12", "skipped", "HTTP 404 from https://x/12 (gone)")
+        posting_status(store).end("12", "https://x/12", "skipped", "HTTP 404 from https://x/12 (gone)")
     finally:
         store.close()
     as_json = run_scrapy(sqlite_url, "status", "--json")

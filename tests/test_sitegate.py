@@ -331,12 +331,14 @@ class RecordingGate:
         self.calls.append(("throttled",))
 
 
-class RecordingStore:
-    def __init__(self) -> None:
-        self.released = []
+class RecordingStatus:
+    """A fake state machine: what was given back."""
 
-    def release(self, post_numbers):
-        self.released += post_numbers
+    def __init__(self) -> None:
+        self.given_back = []
+
+    def give_back(self, post_numbers):
+        self.given_back += post_numbers
 
 
 def middleware_with_gate():
@@ -344,8 +346,7 @@ def middleware_with_gate():
 
     crawler = get_crawler()
     crawler.stats.open_spider()
-    middleware = SiteRateLimitMiddleware(crawler, RecordingGate())
-    middleware.store = RecordingStore()
+    middleware = SiteRateLimitMiddleware(crawler, RecordingGate(), RecordingStatus())
     return middleware, crawler.stats
 
 
@@ -356,7 +357,7 @@ def test_a_ban_is_sent_again_with_its_attempt_given_back_and_pauses_the_fleet():
     assert isinstance(resent, Request) and resent.url == request.url and resent.dont_filter
     assert resent.meta["retry_times"] == 2  # no retry spent
     assert middleware.gate.calls == [("banned", 12.0)]
-    assert middleware.store.released == ["1758015049233"]
+    assert middleware.status.given_back == ["1758015049233"]
     assert stats.get_value(SITE_RATE_LIMITED_STAT) == 1
 
 

@@ -20,7 +20,7 @@ from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
 from tests.crawling import run_crawl, start_crawl
-from tests.databases import stored_rows, temporary_postgres_schema
+from tests.databases import posting_status, stored_rows, temporary_postgres_schema
 from tests.replica import Replica
 from tests.replica.faults import Fate
 from tests.services import PrivateRedis, finish, wait_until
@@ -36,8 +36,7 @@ from unjobs_scraper.distributed.workers import WorkerRegistry
 from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
 from unjobs_scraper.stats import REDIS_UNAVAILABLE_STAT
-from unjobs_scraper.storage import crawler_store
-from unjobs_scraper.storage.store import Worker
+from unjobs_scraper.storage.workers import Worker
 
 
 @pytest.fixture
@@ -150,50 +149,40 @@ def dead_pid() -> int:
     return process.pid
 
 
-def test_a_dead_workers_postings_are_taken_back_at_once_a_live_workers_are_not(database_url):
-    crawler = get_crawler(UnjobsSpider, {"DATABASE_URL": database_url})
-    store = crawler_store(crawler)
-    try:
-        store.register_worker()
-        store.mark_processing("1", "http://127.0.0.1/vacancies/1")  # held by this live worker
-        live_store_worker = store.worker
-        store.worker = Worker("host:dead", live_store_worker.host, dead_pid())
-        store.register_worker()
-        store.mark_processing("2", "http://127.0.0.1/vacancies/2")  # held by a process that is gone
-        store.worker = live_store_worker
-        recovered = store.recoverable(processing_lease_seconds=600)
-        assert [(row.post_number, row.status, row.processing_attempts) for row in recovered] == [("2", "processing", 1)]
-        assert store.live_workers() == {live_store_worker.worker_id}
-    finally:
-        store.close()
+def test_a_dead_workers_postings_are_taken_back_at_once_a_live_workers_are_not(store):
+    live = Worker.of_this_process()
+    dead = Worker("host:dead", live.host, dead_pid())
+    for worker, number in ((live, "1"), (dead, "2")):  # "2" is held by a process that is gone
+        store.workers.register(worker)
+        posting_status(store, worker=worker).take(number, f"http://127.0.0.1/vacancies/{number}")
+    recovered = store.postings.recoverable(600, store.workers.live())
+    assert [(row.post_number, row.status, row.processing_attempts) for row in recovered] == [("2", "processing", 1)]
+    assert store.workers.live() == {live.worker_id}
 
 
 # -- the dead-letter queue holds only postings that failed on their own account ---------------------
 
 
-def test_a_browser_that_crashed_is_not_blamed_on_the_posting(database_url):
+def test_a_browser_that_crashed_is_not_blamed_on_the_posting(store):
     from playwright.async_api import Error as PlaywrightError
     from twisted.internet.error import TimeoutError as DownloadTimeout
     from twisted.python.failure import Failure
 
-    crawler = get_crawler(UnjobsSpider, {"DATABASE_URL": database_url})
-    spider = UnjobsSpider.from_crawler(crawler)
-    spider.store = crawler_store(crawler)
-    try:
-        for number in ("7", "8"):
-            spider.store.mark_processing(number, f"http://127.0.0.1/vacancies/{number}")
-        ours = Failure(PlaywrightError("Target page, context or browser has been closed"))
-        ours.request = spider.posting_request("7", "http://127.0.0.1/vacancies/7", None)
-        assert list(spider.posting_failed(ours)) == []
-        row = spider.store.get("7")
-        assert (row["status"], row["processing_attempts"]) == ("pending", 0)
-        assert crawler.stats.get_value("unjobs/postings/own_fault") == 1
-        the_sites = Failure(DownloadTimeout("took too long"))
-        the_sites.request = spider.posting_request("8", "http://127.0.0.1/vacancies/8", None)
-        [failure] = spider.posting_failed(the_sites)
-        assert (failure.post_number, failure.status) == ("8", "failed")
-    finally:
-        spider.store.close()
+    crawler = get_crawler(UnjobsSpider)
+    status = posting_status(store)
+    spider = UnjobsSpider.from_crawler(crawler, status=status, stats=crawler.stats)
+    for number in ("7", "8"):
+        status.take(number, f"http://127.0.0.1/vacancies/{number}")
+    ours = Failure(PlaywrightError("Target page, context or browser has been closed"))
+    ours.request = spider.posting_request("7", "http://127.0.0.1/vacancies/7", None)
+    assert list(spider.posting_failed(ours)) == []
+    row = store.postings.get("7")
+    assert (row["status"], row["processing_attempts"]) == ("pending", 0)
+    assert crawler.stats.get_value("unjobs/postings/own_fault") == 1
+    the_sites = Failure(DownloadTimeout("took too long"))
+    the_sites.request = spider.posting_request("8", "http://127.0.0.1/vacancies/8", None)
+    [failure] = spider.posting_failed(the_sites)
+    assert (failure.post_number, failure.status) == ("8", "failed")
 
 
 # -- exit codes ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from scrapy.commands import ScrapyCommand
 
 from unjobs_scraper.config import Config, ConfigError
-from unjobs_scraper.storage import Store, open_store
+from unjobs_scraper.storage import Storage, open_storage
 
 CONFIGURATION_ERROR_EXIT_CODE = 2
 
@@ -33,10 +33,10 @@ def configuration(settings) -> Config:
         return Config.from_settings(settings)
 
 
-def open_configured_store(settings) -> Store:
+def open_configured_store(settings) -> Storage:
     """Validate settings and open the database, or stop in one line saying why."""
     with one_line_errors():
-        return open_store(Config.from_settings(settings).database)
+        return open_storage(Config.from_settings(settings).database)
 
 
 class StoreCommand(ScrapyCommand):

@@ -220,6 +220,7 @@ class Config:
     worker_idle_timeout: float
     backfill_every: float
     database_outage_timeout: float
+    database_write_queue: int
     redis_outage_timeout: float
     site_rate_limit: float
     site_concurrency: int
@@ -264,6 +265,7 @@ class Config:
             worker_idle_timeout=_seconds(settings, "WORKER_IDLE_TIMEOUT"),
             backfill_every=_seconds(settings, "BACKFILL_EVERY"),
             database_outage_timeout=_seconds(settings, "DATABASE_OUTAGE_TIMEOUT"),
+            database_write_queue=_positive_int(settings, "DATABASE_WRITE_QUEUE"),
             redis_outage_timeout=_seconds(settings, "REDIS_OUTAGE_TIMEOUT"),
             site_rate_limit=_rate(settings, "SITE_RATE_LIMIT"),
             site_concurrency=_positive_int(settings, "SITE_CONCURRENCY"),

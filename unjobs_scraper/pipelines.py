@@ -10,17 +10,14 @@ from unjobs_scraper.items import Listing, Posting, PostingFailure
 from unjobs_scraper.jobads import derive
 from unjobs_scraper.markdown import html_to_markdown
 from unjobs_scraper.stats import (
-    DATABASE_UNAVAILABLE_STAT,
     FAILED_STAT,
     JOB_ADS_STAT,
     POSTINGS_STAT,
     PROCESSED_STAT,
 )
-from unjobs_scraper.storage import crawler_store
+from unjobs_scraper.status import PostingStatus, crawler_status
 from unjobs_scraper.storage.columns import POSTING_COLUMNS
-
-JOB_AD_BATCH = 200
-"""Job ads written in one transaction."""
+from unjobs_scraper.storage.writer import crawler_database
 
 
 class MarkdownPipeline:
@@ -36,31 +33,29 @@ class MarkdownPipeline:
 
 
 class PostingStorePipeline:
-    """Writes every item to the database: listings, parsed postings and final failures."""
+    """Hands every item to the posting's state machine: listings, parsed postings and final failures.
 
-    def __init__(self, crawler, config: Config) -> None:
-        self.crawler = crawler
+    It waits only while the database's write queue is full (back-pressure on the crawl)."""
+
+    def __init__(self, status: PostingStatus, config: Config, stats) -> None:
+        self.status = status
         self.config = config
-        self.store = None
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler_config(crawler))
+        return cls(crawler_status(crawler), crawler_config(crawler), crawler.stats)
 
-    def open_spider(self) -> None:
-        self.store = crawler_store(self.crawler)
-
-    def process_item(self, item):
+    async def process_item(self, item):
+        await self.status.room()
         adapter = ItemAdapter(item)
         if isinstance(item, Listing):
-            self.store.upsert_listing(adapter)
+            self.status.discover(adapter.asdict())
         elif isinstance(item, Posting):
             self._save_posting(adapter)
         elif isinstance(item, PostingFailure):
-            self.store.record_failure(
-                adapter["post_number"], adapter["source_url"], adapter["status"], adapter["error"]
-            )
-            self.crawler.stats.inc_value(POSTINGS_STAT + adapter["status"])
+            self.status.end(adapter["post_number"], adapter["source_url"], adapter["status"], adapter["error"])
+            self.stats.inc_value(POSTINGS_STAT + adapter["status"])
         return item
 
     def _save_posting(self, adapter: ItemAdapter) -> None:
@@ -73,47 +68,31 @@ class PostingStorePipeline:
         ]
         if oversized:
             error = f"rejected: {', '.join(oversized)} over MAX_FIELD_CHARS={self.config.max_field_chars}"
-            self.store.record_failure(
-                adapter["post_number"], adapter["source_url"], "failed", error
-            )
-            self.crawler.stats.inc_value(FAILED_STAT)
+            self.status.give_up(adapter["post_number"], adapter["source_url"], error)
+            self.stats.inc_value(FAILED_STAT)
             raise DropItem(f"posting {adapter['post_number']} {error}")
-        self.store.save_posting(adapter)
-        self.crawler.stats.inc_value(PROCESSED_STAT)
+        self.status.succeed(adapter.asdict())
+        self.stats.inc_value(PROCESSED_STAT)
 
 
 class JobAdPipeline:
-    """Derives each saved posting's structured job ad (``jobads``) and stores it in ``job_ads``,
-    ``JOB_AD_BATCH`` at a time and when the spider closes.
+    """Derives each saved posting's structured job ad (``jobads``) and stores it in ``job_ads``.
 
-    After the posting is saved, and derived data: a crawler killed outright loses at most one
-    batch of job ads, which ``scrapy reparse`` derives again from the stored postings.
+    After the posting is saved, and derived data: a crawler killed outright loses at most the
+    job ads still queued, which ``scrapy reparse`` derives again from the stored postings.
     """
 
-    def __init__(self, crawler) -> None:
-        self.crawler = crawler
-        self.store = None
-        self.pending: list[dict] = []
+    def __init__(self, database, stats) -> None:
+        self.database = database
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        self.store = crawler_store(self.crawler)
+        return cls(crawler_database(crawler), crawler.stats)
 
     def process_item(self, item):
         if isinstance(item, Posting):
-            self.pending.append(derive(ItemAdapter(item)))
-            if len(self.pending) >= JOB_AD_BATCH:
-                self._flush()
+            row = derive(ItemAdapter(item))
+            self.database.write(lambda s: s.job_ads.save([row]), f"the job ad of {row['post_number']}")
+            self.stats.inc_value(JOB_ADS_STAT)
         return item
-
-    def close_spider(self) -> None:
-        if not self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
-            self._flush()
-
-    def _flush(self) -> None:
-        self.store.save_job_ads(self.pending)
-        self.crawler.stats.inc_value(JOB_ADS_STAT, len(self.pending))
-        self.pending = []

@@ -19,7 +19,6 @@ from http import HTTPStatus
 
 import psycopg
 import redis
-from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -29,7 +28,7 @@ from unjobs_scraper.cloudflare import challenge_error, is_challenge
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.meta import BLOCKED_META, NOT_BEFORE_META, POST_NUMBER_META
 from unjobs_scraper.sitegate.gate import GateClosed
-from unjobs_scraper.storage import crawler_store
+from unjobs_scraper.status import PostingStatus, crawler_status
 
 _TWISTED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure (?:[\w.]+\.)?(\w+): ([^>]*)>")
 
@@ -119,21 +118,16 @@ def _http_reason(status: int) -> str:
 class BackoffRetryMiddleware(RetryMiddleware):
     """Replaces Scrapy's RetryMiddleware (same settings, same stats) at the same priority."""
 
-    def __init__(self, crawler, config: Config) -> None:
+    def __init__(self, crawler, config: Config, status: PostingStatus) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
         self.config = config
+        self.status = status
         self.rng = random.Random()
-        self.store = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        middleware = cls(crawler, crawler_config(crawler))
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
-        return middleware
-
-    def spider_opened(self) -> None:
-        self.store = crawler_store(self.crawler)
+        return cls(crawler, crawler_config(crawler), crawler_status(crawler))
 
     def process_response(self, request, response):
         if request.meta.get("dont_retry", False):
@@ -171,11 +165,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def _retry_later(self, request, kind: str, message: str, retry_after: float | None = None):
         attempt = request.meta.get("retry_times", 0) + 1
+        # A request of a host Cloudflare keeps out (BLOCKED_META) has no retry left.
+        blocked = request.meta.get(BLOCKED_META) is not None
         retry = get_retry_request(
             request,
             reason=kind,
             spider=self.crawler.spider,
-            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            max_retry_times=attempt - 1 if blocked else request.meta.get("max_retry_times", self.max_retry_times),
             priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
             give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
         )
@@ -192,7 +188,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
         post_number = request.meta.get(POST_NUMBER_META)
         if post_number is not None:
             due_at = datetime.now(UTC) + timedelta(seconds=delay)
-            self.store.schedule_retry(
-                post_number, f"{message} (attempt {attempt}, retrying)", due_at
-            )
+            self.status.retry_later(post_number, f"{message} (attempt {attempt}, retrying)", due_at)
         return retry

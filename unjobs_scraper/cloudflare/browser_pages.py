@@ -9,8 +9,14 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from playwright.async_api import Error as PlaywrightError
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
+
+
+class BrowserPageLost(DownloadTimeoutError):
+    """The page that held a host's clearance closed under an in-page fetch; retried like a timeout."""
+
 
 POLL_SECONDS = 0.25
 DECODED_HEADERS = (b"Content-Encoding", b"Content-Length", b"Transfer-Encoding")

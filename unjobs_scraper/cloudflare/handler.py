@@ -31,7 +31,7 @@ from collections import Counter
 from scrapy.exceptions import DownloadTimeoutError
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from unjobs_scraper.cloudflare.browser_pages import fetch_in_page, page_usable
+from unjobs_scraper.cloudflare.browser_pages import fetch_in_page
 from unjobs_scraper.cloudflare.hosts import Strategy
 from unjobs_scraper.cloudflare.middleware import CloudflareMiddleware
 from unjobs_scraper.config import crawler_config
@@ -64,16 +64,11 @@ async def _maybe_awaited(value):
     return await value if asyncio.iscoroutine(value) else value
 
 
-class BrowserPageLost(DownloadTimeoutError):
-    """The page that held a host's clearance closed under an in-page fetch; retried like a timeout."""
-
-
 class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         config = crawler_config(crawler)
         self.ignore_https_errors = config.browser_ignore_https_errors
-        self.fetch_concurrency = config.browser_fetch_concurrency
         self._impersonated = None
         """scrapy-impersonate's handler, made (and imported: curl_cffi costs every crawl process a
         third of a second to load) for the first impersonated request."""
@@ -130,13 +125,7 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _fetch_in_browser(self, request):
         if self._cloudflare is None:
             self._cloudflare = self._crawler.get_downloader_middleware(CloudflareMiddleware)
-        host = self._cloudflare.host_for(request)
-        if host.fetch_slots is None:
-            host.fetch_slots = asyncio.Semaphore(self.fetch_concurrency)
-        async with host.fetch_slots:
-            page = host.page
-            if not page_usable(page):
-                raise BrowserPageLost(f"the browser page holding {host.name}'s clearance closed")
+        async with self._cloudflare.clearance_page(request) as page:
             timeout = request.meta.get("download_timeout") or 180
             self._fetching[request.url] += 1
             try:

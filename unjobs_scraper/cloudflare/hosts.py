@@ -92,8 +92,8 @@ class Host:
     blocked_reason: str | None = None
     last_challenge: bytes = b""
     """The interstitial last served, answered in place of requests once the host is blocked."""
-    fetch_slots: asyncio.Semaphore | None = None
-    """In-page fetches at once, made by the handler (``BROWSER_FETCH_CONCURRENCY``)."""
+    fetch_slots: asyncio.Semaphore = field(default_factory=asyncio.Semaphore)
+    """In-page fetches at once (``BROWSER_FETCH_CONCURRENCY``): ``CloudflareMiddleware.clearance_page``."""
 
     def handoff(self, secure: bool, impersonation: bool) -> Strategy:
         """The strategy after a solve: the cheapest that can carry this clearance, at least ``floor``.

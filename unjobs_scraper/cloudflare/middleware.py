@@ -13,9 +13,12 @@ blocked: its requests fail at once, naming Cloudflare, and the crawl exits non-z
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from playwright.async_api import Error as PlaywrightError
 from scrapy import Request, signals
@@ -24,6 +27,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.httpobj import urlparse_cached
 
 from unjobs_scraper.cloudflare.browser_pages import (
+    BrowserPageLost,
     close_idle_browser,
     close_page,
     page_response,
@@ -51,7 +55,7 @@ from unjobs_scraper.stats import (
     CLOUDFLARE_STRATEGY_STAT,
     CLOUDFLARE_SWITCHES_STAT,
 )
-from unjobs_scraper.storage import crawler_store
+from unjobs_scraper.storage.writer import crawler_database
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +79,9 @@ def impersonation_target(browser_version: str) -> str:
 
 
 class CloudflareMiddleware:
-    def __init__(self, crawler, config: Config) -> None:
+    def __init__(self, crawler, config: Config, database) -> None:
         self.crawler = crawler
+        self.database = database
         self.stats = crawler.stats
         self.timeout = config.cloudflare_challenge_timeout
         self.render_always = config.playwright_render == "always"
@@ -85,24 +90,19 @@ class CloudflareMiddleware:
         self.fetch_concurrency = config.browser_fetch_concurrency
         self.cookies_enabled = crawler.settings.getbool("COOKIES_ENABLED")
         self.hosts: dict[str, Host] = {}
-        self.remembered: dict[str, Strategy] = {}
-        self.store = None
+        self.remembered: dict[str, Strategy] = {
+            host: Strategy(row["strategy"]) for host, row in database.read_now(lambda s: s.state.host_strategies()).items()
+        }
+        """What earlier crawls settled on, by host."""
 
     @classmethod
     def from_crawler(cls, crawler):
         config = crawler_config(crawler)
         if config.playwright_render == "never":
             raise NotConfigured("PLAYWRIGHT_RENDER=never: challenges are left to the retry rules")
-        middleware = cls(crawler, config)
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        middleware = cls(crawler, config, crawler_database(crawler))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
-
-    def spider_opened(self) -> None:
-        self.store = crawler_store(self.crawler)
-        self.remembered = {
-            host: Strategy(row["strategy"]) for host, row in self.store.host_strategies().items()
-        }
 
     async def spider_closed(self) -> None:
         for host in self.hosts.values():
@@ -120,9 +120,21 @@ class CloudflareMiddleware:
         if host is None:
             saved = self.remembered.get(name)
             floor = Strategy.IN_BROWSER if saved is Strategy.BLOCKED else saved or Strategy.PLAIN
-            host = self.hosts[name] = Host(name, floor=floor, saved=saved)
+            host = self.hosts[name] = Host(
+                name, floor=floor, saved=saved, fetch_slots=asyncio.Semaphore(self.fetch_concurrency)
+            )
             self.stats.set_value(CLOUDFLARE_STRATEGY_STAT + name, host.strategy.value)
         return host
+
+    @asynccontextmanager
+    async def clearance_page(self, request) -> AsyncIterator[object]:
+        """For the download handler's in-page fetch: the page holding the host's clearance, at most
+        ``BROWSER_FETCH_CONCURRENCY`` fetches at once per host."""
+        host = self.host_for(request)
+        async with host.fetch_slots:
+            if not page_usable(host.page):
+                raise BrowserPageLost(f"the browser page holding {host.name}'s clearance closed")
+            yield host.page
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -185,8 +197,7 @@ class CloudflareMiddleware:
         )
 
     def _mark_blocked(self, request, host: Host) -> None:
-        """No retry for it: the retry rules record the reason as the posting's last error."""
-        request.meta["max_retry_times"] = request.meta.get("retry_times", 0)
+        """No retry for it: the retry rules give it up with the reason as its last error."""
         request.meta[BLOCKED_META] = host.blocked_reason
 
     # -- responses --------------------------------------------------------------------------
@@ -269,7 +280,8 @@ class CloudflareMiddleware:
         """In the stats and the database, so that the next crawl starts with what worked."""
         self.stats.set_value(CLOUDFLARE_STRATEGY_STAT + host.name, host.strategy.value)
         host.saved = host.strategy
-        self.store.save_host_strategy(host.name, host.strategy.value, host.blocked_reason)
+        name, strategy, reason = host.name, host.strategy.value, host.blocked_reason
+        self.database.write(lambda s: s.state.save_host_strategy(name, strategy, reason), f"the strategy for {name}")
 
     def _count_failed_solve(self, host: Host, why: str) -> bool:
         """One more solve that did not get through; True when that blocks the host."""

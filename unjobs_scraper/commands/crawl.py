@@ -23,7 +23,7 @@ from unjobs_scraper.stats import (
     SITE_BANNED_STAT,
     WALK_UNFINISHED_STAT,
 )
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 CLOUDFLARE_BLOCKED_EXIT_CODE = 4
 DATABASE_UNAVAILABLE_EXIT_CODE = 5
@@ -90,7 +90,7 @@ class Command(ScrapyCrawlCommand):
             self.settings.set("FEEDS", postings_only(feeds), priority="cmdline")
         with one_line_errors():
             config = Config.from_settings(self.settings)
-            open_store(config.database).close()
+            open_storage(config.database).close()
             if config.redis_url:
                 connect(config.redis_url).close()
             required_chromium(config)

@@ -9,7 +9,7 @@ from scrapy.exceptions import UsageError
 from unjobs_scraper.cli import StoreCommand, configuration, one_line_errors
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.server import DashboardServer
-from unjobs_scraper.storage import open_store
+from unjobs_scraper.storage import open_storage
 
 DASHBOARD_HOST = "127.0.0.1"
 DASHBOARD_PORT = 8050
@@ -37,7 +37,7 @@ class Command(StoreCommand):
         target = configuration(self.settings).database
         # Opening the store once here checks DATABASE_URL (one line if wrong) and migrates.
         with one_line_errors():
-            open_store(target).close()
+            open_storage(target).close()
         logging.basicConfig(level=logging.WARNING if opts.quiet else logging.INFO, format="%(asctime)s %(message)s")
         database = Database(target)
         try:

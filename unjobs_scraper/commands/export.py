@@ -72,7 +72,7 @@ class Command(StoreCommand):
         try:
             with target as output:
                 lifecycle = "open" if file_format == "jobposting" else opts.lifecycle
-                count = write_rows(store.iter_postings(lifecycle), output, file_format)
+                count = write_rows(store.postings.iter_all(lifecycle), output, file_format)
         finally:
             store.close()
         if opts.output:

@@ -44,12 +44,12 @@ class Command(StoreCommand):
 
 def reparse(store, batch: int = 1000, restart: bool = False) -> str:
     """Derive again every posting after the recorded one; the report as text."""
-    state = store.get_state(PROGRESS_STATE)
+    state = store.state.get(PROGRESS_STATE)
     after = "" if restart or state is None else json.loads(state.value)["after"]
     started = time.monotonic()
     seen, written, values, sources = 0, 0, Counter(), Counter()
-    for rows in store.iter_posting_batches(after=after, batch=batch):
-        stored = store.job_ads([row["post_number"] for row in rows])
+    for rows in store.postings.iter_batches(after=after, batch=batch):
+        stored = store.job_ads.many([row["post_number"] for row in rows])
         fresh = []
         for row in rows:
             seen += 1
@@ -62,10 +62,10 @@ def reparse(store, batch: int = 1000, restart: bool = False) -> str:
             sources.update(reworded)
             if moved or reworded:
                 fresh.append(ad)
-        store.save_job_ads(fresh)
+        store.job_ads.save(fresh)
         written += len(fresh)
-        store.set_state(PROGRESS_STATE, json.dumps({"after": rows[-1]["post_number"]}))
-    store.delete_state(PROGRESS_STATE)
+        store.state.set(PROGRESS_STATE, json.dumps({"after": rows[-1]["post_number"]}))
+    store.state.delete(PROGRESS_STATE)
     seconds = time.monotonic() - started
     lines = [f"reparsed {seen} postings in {seconds:.1f} s ({seen / seconds if seconds else 0:.0f}/s), {written} job ads written"
              + (f" (went on after {after})" if after else "")]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from scrapy.exceptions import UsageError
 
 from unjobs_scraper.cli import StoreCommand, open_configured_store
+from unjobs_scraper.status import PostingStatus
 from unjobs_scraper.storage.schema import STATUSES
+from unjobs_scraper.storage.writer import InlineWriter
 
 
 class Command(StoreCommand):
@@ -41,7 +43,7 @@ class Command(StoreCommand):
         statuses = opts.status or ([] if opts.post_number else ["failed"])
         store = open_configured_store(self.settings)
         try:
-            matched = store.requeue(statuses, opts.post_number, dry_run=opts.dry_run)
+            matched = PostingStatus(InlineWriter(store)).requeue(statuses, opts.post_number, dry_run=opts.dry_run)
         finally:
             store.close()
         verb = "would requeue" if opts.dry_run else "requeued"

@@ -95,7 +95,7 @@ class Command(StoreCommand):
     def run(self, args, opts) -> None:
         store = open_configured_store(self.settings)
         try:
-            summary = {**store.summary(), "coverage": store.coverage(), "job_ad_fill_rates": store.job_ad_fill_rates()}
+            summary = {**store.summary(), "coverage": store.coverage(), "job_ad_fill_rates": store.job_ads.fill_rates()}
             site, source = fleet_summary(configuration(self.settings), store)
             summary["site"] = {**(asdict(site) if site else {}), "source": source}
         finally:

@@ -1,4 +1,4 @@
-"""The dashboard's database access: a few worker threads, each with its own ``Store``.
+"""The dashboard's database access: a few worker threads, each with its own ``Storage``.
 
 The HTTP server answers each request on a new thread, but a database connection belongs to the
 thread that opened it (SQLite insists on it). So requests hand their queries to these workers,
@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from typing import TypeVar
 
 from unjobs_scraper.config import DatabaseTarget
-from unjobs_scraper.storage import Store, open_store
+from unjobs_scraper.storage import Storage, open_storage
 
 T = TypeVar("T")
 QUERY_TIMEOUT_SECONDS = 30
@@ -38,14 +38,14 @@ class Database:
         return future.result(timeout=self.timeout)
 
     def _work(self) -> None:
-        store: Store | None = None
+        store: Storage | None = None
         try:
             while (task := self._tasks.get()) is not None:
                 future, query, args = task
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
-                    store = store or open_store(self.target)
+                    store = store or open_storage(self.target)
                     future.set_result(query(store, *args))
                 except BaseException as error:  # handed to the waiting request
                     future.set_exception(error)

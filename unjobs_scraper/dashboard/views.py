@@ -7,6 +7,8 @@ from typing import Any
 
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.jobads.languages import LANGUAGES
+from unjobs_scraper.status import PostingStatus
+from unjobs_scraper.storage import Storage
 from unjobs_scraper.storage.dashboard_queries import (
     Filters,
     dead_letter_page,
@@ -15,8 +17,9 @@ from unjobs_scraper.storage.dashboard_queries import (
     postings_page,
     processed_per_hour,
 )
-from unjobs_scraper.storage.schema import LIFECYCLES, STATUSES
-from unjobs_scraper.storage.store import Store, utc_now
+from unjobs_scraper.storage.repository import utc_now
+from unjobs_scraper.storage.schema import LIFECYCLES, STATUSES, Status
+from unjobs_scraper.storage.writer import InlineWriter
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Limits:
     count_cap: int = 1_000
 
 
-def overview(store: Store, limits: Limits) -> dict[str, Any]:
+def overview(store: Storage, limits: Limits) -> dict[str, Any]:
     """Counts per status, the chart, the latest errors and the head of the dead-letter queue."""
     start = first_hour(utc_now(), limits.chart_days)
     return {
@@ -41,7 +44,7 @@ def overview(store: Store, limits: Limits) -> dict[str, Any]:
     }
 
 
-def postings(store: Store, query: dict[str, list[str]], limits: Limits) -> dict[str, Any]:
+def postings(store: Storage, query: dict[str, list[str]], limits: Limits) -> dict[str, Any]:
     """One page of the postings table, with what its filter form offers."""
     filters = Filters.from_query(query)
     cursor = {name: (query.get(name) or [""])[0] for name in ("after", "before")}
@@ -60,6 +63,6 @@ def postings(store: Store, query: dict[str, list[str]], limits: Limits) -> dict[
     }
 
 
-def requeue(store: Store, post_numbers: list[str]) -> list[str]:
+def requeue(store: Storage, post_numbers: list[str]) -> list[str]:
     """Failed postings back to ``pending``: those given, or the whole dead-letter queue."""
-    return store.requeue(statuses=["failed"], post_numbers=post_numbers)
+    return PostingStatus(InlineWriter(store)).requeue(statuses=[Status.FAILED], post_numbers=post_numbers)

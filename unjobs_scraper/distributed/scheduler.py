@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
@@ -27,13 +27,15 @@ from unjobs_scraper.distributed.workers import (
     WorkerRegistry,
 )
 from unjobs_scraper.stats import REDIS_OUTAGES_STAT, REDIS_QUEUE_LOST_STAT, REDIS_UNAVAILABLE_STAT
-from unjobs_scraper.storage.store import Worker
+from unjobs_scraper.storage.workers import Worker
 
 logger = logging.getLogger(__name__)
 
 SHARED_QUEUE = "unjobs_scraper.distributed.workers.SharedQueue"
 DUPEFILTER = "unjobs_scraper.distributed.dupefilter.GenerationDupeFilter"
 TICK_SECONDS = 0.25
+WAKE_REQUEST = Request("data:,", dont_filter=True)
+"""Crawled to make an idle engine look at its spider now; the scheduler takes it and drops it."""
 """How often an idle worker looks at the shared queue (Scrapy alone looks every 5 s), and how
 often a worker waiting out an outage tries Redis again."""
 REDIS_UNAVAILABLE_REASON = "redis_unavailable"
@@ -95,7 +97,7 @@ class RedisScheduler(Scheduler):
     # -- the queue, as the engine sees it ------------------------------------------------------
 
     def enqueue_request(self, request) -> bool:
-        if request is self._handed_over:  # already taken from the shared queue, see _look_for_work
+        if request is self._handed_over or request is WAKE_REQUEST:  # see _look_for_work, _wake_engine
             return True
         if self._outage_since is not None:
             self._unsent.append((request, False))
@@ -188,10 +190,10 @@ class RedisScheduler(Scheduler):
             self._wake_engine()
 
     def _wake_engine(self) -> None:
-        """Scrapy re-checks an idle spider only on its 5 s heartbeat; ask it to look now."""
-        slot = getattr(self.crawler.engine, "_slot", None) if self.crawler.crawling else None
-        if slot is not None:
-            slot.nextcall.schedule()
+        """Scrapy re-checks an idle spider only on its 5 s heartbeat; ask it to look now, through
+        the public ``engine.crawl`` with a request this scheduler takes and never hands out."""
+        if self.crawler.crawling and self.crawler.engine.spider is not None:
+            self.crawler.engine.crawl(WAKE_REQUEST)
 
     # -- outages -------------------------------------------------------------------------------
 

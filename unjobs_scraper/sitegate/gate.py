@@ -39,7 +39,7 @@ from unjobs_scraper.distributed.connection import (
 from unjobs_scraper.sitegate.policy import HORIZON_MS, Limits, LocalBucket, Summary
 from unjobs_scraper.sitegate.shared import SharedBucket
 from unjobs_scraper.stats import SITE_BANNED_STAT, SITE_STAT, SITE_WAITED_STAT
-from unjobs_scraper.storage.store import Worker
+from unjobs_scraper.storage.workers import Worker
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ async def _fleet_summary(config: Config) -> Summary:
         await bucket.close()
 
 
-def fleet_summary(config: Config, store) -> tuple[Summary | None, str]:
+def fleet_summary(config: Config, storage) -> tuple[Summary | None, str]:
     """(what the fleet's bucket says, where from) for ``scrapy status``: Redis's, live, with
     ``REDIS_URL``; else what the last crawl without Redis left."""
     if config.redis_url:
@@ -266,7 +266,7 @@ def fleet_summary(config: Config, store) -> tuple[Summary | None, str]:
             return asyncio.run(_fleet_summary(config)), "live, all workers"
         except (RedisError, OSError) as error:
             return None, f"Redis out of reach: {describe_redis_error(config.redis_url, error)}"
-    state = store.get_state(SITE_GATE_STATE)
+    state = storage.state.get(SITE_GATE_STATE)
     if state is None:
         return None, "no crawl recorded it"
     return Summary(**json.loads(state.value)), f"the last crawl, {state.updated_at:%Y-%m-%d %H:%M:%S} UTC"

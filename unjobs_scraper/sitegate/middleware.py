@@ -26,7 +26,7 @@ from unjobs_scraper.stats import (
     SITE_RATE_LIMITED_STAT,
     SITE_THROTTLED_STAT,
 )
-from unjobs_scraper.storage import crawler_store
+from unjobs_scraper.status import PostingStatus, crawler_status
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +34,20 @@ THROTTLE_STATUSES = frozenset({429, 503})
 
 
 class SiteRateLimitMiddleware:
-    def __init__(self, crawler, gate: SiteGate) -> None:
+    def __init__(self, crawler, gate: SiteGate, status: PostingStatus) -> None:
         self.crawler = crawler
         self.gate = gate
-        self.store = None
+        self.status = status
         self._renewal = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        middleware = cls(crawler, crawler_gate(crawler))
+        middleware = cls(crawler, crawler_gate(crawler), crawler_status(crawler))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_opened(self) -> None:
-        self.store = crawler_store(self.crawler)
         self._renewal = create_looping_call(self.gate.renew)
         self._renewal.start(RENEW_SECONDS, now=True)
 
@@ -57,7 +56,8 @@ class SiteRateLimitMiddleware:
             self._renewal.stop()
         summary = self.gate.summary
         if summary is not None and not self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
-            self.store.set_state(SITE_GATE_STATE, json.dumps(asdict(replace(summary, waiting=0, in_flight=0))))
+            value = json.dumps(asdict(replace(summary, waiting=0, in_flight=0)))
+            self.status.database.write(lambda s: s.state.set(SITE_GATE_STATE, value), "the fleet's last state")
         await self.gate.close()
 
     async def process_response(self, request, response):
@@ -73,7 +73,7 @@ class SiteRateLimitMiddleware:
                 )
             post_number = request.meta.get(POST_NUMBER_META)
             if post_number is not None and not request.meta.get(ATTEMPT_NOT_COUNTED_META):
-                self.store.release([post_number])  # the attempt is given back: the ban is not the posting's
+                self.status.give_back([post_number])  # the attempt is given back: the ban is not the posting's
             return request.replace(dont_filter=True)
         if response.status in THROTTLE_STATUSES and not is_challenge(response):
             self.crawler.stats.inc_value(SITE_THROTTLED_STAT)

@@ -1,9 +1,10 @@
 """The ``unjobs`` spider: walks listing pages and requests the postings that need it.
 
-It only decides what to fetch next: new or changed postings from the listings, most urgent
-first, and postings the database says should be in the queue but may not be (after a crash, or
-a lost queue). Extraction lives in ``parsing``, retries in ``retry``, bookkeeping in the
-pipelines and middlewares, the shared queue in ``distributed``.
+It only decides what to fetch next and what to yield: new or changed postings from the
+listings, most urgent first, and postings the database says should be in the queue but may not
+be (after a crash, or a lost queue). Extraction lives in ``parsing``, retries in ``retry``, a
+posting's status in ``status``, walks in ``walks``, backfills in ``backfill``, what is owed in
+``recovery``, the shared queue in ``distributed``.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from unjobs_scraper import parsing
-from unjobs_scraper.backfill import FIRST_CRAWL, GAP, Backfill, Walk
+from unjobs_scraper.backfill import FIRST_CRAWL, GAP, Backfill
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.scheduler import queue_lost
 from unjobs_scraper.items import Listing, PostingFailure
 from unjobs_scraper.listings import MAIN, ListingAddress, listing_address, page_url
 from unjobs_scraper.meta import POST_NUMBER_META
-from unjobs_scraper.recovery import Recovery, walk_state_name
+from unjobs_scraper.recovery import Recovery
 from unjobs_scraper.retry import describe_failure, own_service_fault
 from unjobs_scraper.stats import (
     DATABASE_UNAVAILABLE_STAT,
@@ -37,7 +38,9 @@ from unjobs_scraper.stats import (
     REQUESTED_STAT,
     WALK_UNFINISHED_STAT,
 )
-from unjobs_scraper.storage import ListingState, crawler_store
+from unjobs_scraper.status import PostingStatus, crawler_status
+from unjobs_scraper.storage import ListingState
+from unjobs_scraper.walks import Walk, Walks
 
 INDEX_PRIORITY = 0
 """Index pages before any posting: postings are negative, sooner closing dates higher."""
@@ -77,11 +80,19 @@ class UnjobsSpider(Spider):
     name = "unjobs"
 
     def __init__(
-        self, *args, start_url: str | None = None, backfill: str | None = None, config: Config | None = None, **kwargs
+        self,
+        *args,
+        start_url: str | None = None,
+        backfill: str | None = None,
+        config: Config | None = None,
+        status: PostingStatus | None = None,
+        stats=None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.config = config
         """The crawl's settings; None for a spider made without a crawl (``scrapy seed``'s requests)."""
+        self.status = status
         self.start_url_argument = start_url
         self.start_url = listing_url(config, start_url) if config else None
         asked = str(backfill or "").strip().lower()
@@ -89,7 +100,12 @@ class UnjobsSpider(Spider):
         self.backfill_every_family = asked == "all"
         self._idle_since: float | None = None
         self.backfill: Backfill | None = None
-        """Made when the crawl starts (it needs the database)."""
+        """None without a crawl (``scrapy seed``'s requests)."""
+        if status is not None:
+            database = status.database
+            self.walks = Walks(database, stats, config.processing_lease)
+            self.recovery = Recovery(database, status, config, stats)
+            self.backfill = Backfill(self.walks, status, database, config.backfill_every, stats)
         self.first_crawl = False
         """No backfill on record: one starts if the main listing turns out to be capped."""
         self.changed_this_crawl: set[str] = set()
@@ -98,17 +114,18 @@ class UnjobsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, config=crawler_config(crawler), **kwargs)
+        kwargs.setdefault("config", crawler_config(crawler))
+        kwargs.setdefault("stats", crawler.stats)
+        if "status" not in kwargs:  # a test may hand in its own
+            kwargs["status"] = crawler_status(crawler)
+        spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.response_received, signal=signals.response_received)
         crawler.signals.connect(spider.queue_lost, signal=queue_lost)
         return spider
 
     async def start(self):
-        self.store = crawler_store(self.crawler)
-        self.recovery = Recovery(self.store, self.config, self.crawler.stats)
-        self.backfill = Backfill(self.store, self.config.backfill_every, self.crawler.stats)
-        self.store.close_expired(datetime.now(UTC).date())
+        self.status.close_expired(datetime.now(UTC).date())
         if not self.config.only_consumes_shared_queue:
             start = listing_address(self.start_url, self.config.base_url)
             yield self.index_request(self.start_url, kind=start.kind if start else MAIN)
@@ -184,7 +201,7 @@ class UnjobsSpider(Spider):
             if not requests:
                 self.backfill.finish()
         requests += self.recovery_requests()
-        if self.recovery.stale_walk(self.start_url):
+        if self.walks.stale(self.start_url):
             self.logger.info("The walk of %s stopped half-way: walking it again", self.start_url)
             requests.append(
                 self.index_request(self.start_url, full_walk=True).replace(dont_filter=True)
@@ -202,8 +219,9 @@ class UnjobsSpider(Spider):
         postings and the walks the outage cut (each from the page after the last one read: a
         page past a listing's end answers 404, which ends the walk)."""
         self.recovery.forget()
+        self.walks.forget_resumed()
         requests = list(self.recovery_requests())
-        walks = self.recovery.unfinished_walks()
+        walks = self.walks.unfinished()
         for walk, number in walks:
             listing = listing_address(walk, self.config.base_url) or ListingAddress(walk, MAIN)
             requests.append(
@@ -229,7 +247,7 @@ class UnjobsSpider(Spider):
                 urgent=True,
             )
 
-    def parse_index(
+    async def parse_index(
         self,
         response,
         walk: str | None = None,
@@ -241,25 +259,28 @@ class UnjobsSpider(Spider):
         sweep: bool = False,
     ):
         walk = walk or response.url
+        page = parsing.parse_listing_page(response)
+        # What the database knows first: the rest of the page is read without waiting.
+        if full_walk is None:  # the walk's first page
+            full_walk = not await self.walks.was_complete(walk)
+        states = await self.status.known(listing.post_number for listing in page.listings)
+        for request in self._page_requests(response, page, states, walk, page_number, full_walk, kind, follow_next, backfill, sweep):
+            yield request
+
+    def _page_requests(self, response, page, states, walk, page_number, full_walk, kind, follow_next, backfill, sweep):
         if backfill:
             for begun in self.start_backfill(self.backfill.due_at_start(asked=backfill == SEED_ASKED)):
                 yield from self.walk_requests(begun)
-        if full_walk is None:  # the walk's first page
-            full_walk = not self.recovery.walk_was_complete(walk)
-        self.recovery.walk_reached(walk, page_number)
         self.crawler.stats.inc_value(INDEX_PAGES_PARSED_STAT)
-        progress = self.backfill.adopt(ListingAddress(walk, kind), full_walk)
+        progress = self.walks.adopt(ListingAddress(walk, kind), full_walk)
         progress.page_read(page_number, follow_next)
-        page = parsing.parse_listing_page(response)
-        progress.pages_seen = max(progress.pages_seen, page_number)
-        progress.postings_found += len(page.listings)
+        self.walks.page_reached(progress, page_number, len(page.listings))
         for url in page.rejected_urls:
             self.logger.warning(
                 "Skipping a listing without a post number: %s (on %s)", url, response.url
             )
             self.crawler.stats.inc_value(LISTINGS_REJECTED_STAT)
-        states = self.store.listing_states(listing.post_number for listing in page.listings)
-        self.store.mark_listed(list(states))
+        self.status.listed(list(states))
         self.crawler.stats.inc_value(LISTINGS_SEEN_STAT, len(page.listings))
         all_unchanged = all(
             listing.post_number in states
@@ -308,8 +329,6 @@ class UnjobsSpider(Spider):
 
     def _walk_ended(self, progress: Walk):
         """Record the walk; a main listing that hit the cap unseen leaves a gap: backfill."""
-        if not progress.failed:
-            self.recovery.walk_completed(progress.listing.url)
         following = self.backfill.walk_ended(progress)
         if progress.listing.kind == MAIN and self.start_url_argument is None:
             if progress.hit_cap:
@@ -379,7 +398,7 @@ class UnjobsSpider(Spider):
             self.logger.error("Posting %s not done, through no fault of its own (%s): left to recovery", post_number, fault)
             self.crawler.stats.inc_value(OWN_FAULT_STAT)
             if not isinstance(failure.value, psycopg.OperationalError):  # with the database away, it waits as it is
-                self.store.release([post_number])
+                self.status.give_back([post_number])
             return
         status, error = describe_failure(failure)
         yield PostingFailure(post_number, request.url, status, error)
@@ -387,15 +406,14 @@ class UnjobsSpider(Spider):
     def index_failed(self, failure):
         arguments = failure.request.cb_kwargs
         kind, page_number = arguments.get("kind", MAIN), arguments["page_number"]
-        walk = self.backfill.adopt(ListingAddress(arguments["walk"], kind), arguments.get("full_walk"))
+        walk = self.walks.adopt(ListingAddress(arguments["walk"], kind), arguments.get("full_walk"))
         walk.page_read(page_number, arguments.get("follow_next", True))
         gone = failure.check(HttpError) and failure.value.response.status in (404, 410)
         if gone and page_number > 1:
             pass  # asked for with its walk's other pages, past the end of a listing that got shorter
         elif gone and kind != MAIN:
             self.logger.warning("Listing %s is gone (HTTP %d): forgotten", walk.listing.url, failure.value.response.status)
-            self.store.forget_listing(walk.listing.url)
-            walk.gone = True
+            self.walks.listing_gone(walk)
         else:
             _, error = describe_failure(failure)
             self.logger.error("Index page %s failed: %s", failure.request.url, error)
@@ -408,17 +426,14 @@ class UnjobsSpider(Spider):
         """What this crawl started and did not finish (stopped by a signal, say) is ``pending``
         again, its attempt not counted; postings whose closing date passed are ``closed``. A crawl
         that ran out of work with its walk unfinished says so (``WALK_UNFINISHED_STAT``)."""
-        if not hasattr(self, "store") or self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
+        if self.status is None or self.crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT):
             return  # without a database, what is unfinished waits for its worker's lease to end
-        released = self.store.release_in_flight()
+        released = self.status.give_back_unfinished()
         if released:
             self.logger.info("Crawl stopped (%s): %d postings not finished are pending again", reason, released)
             self.crawler.stats.set_value(RELEASED_STAT, released)
-        self.store.close_expired(datetime.now(UTC).date())
+        self.status.close_expired(datetime.now(UTC).date())
         if reason == "finished" and not self.config.only_consumes_shared_queue:
-            if not self.recovery.walk_was_complete(self.start_url):
-                state = self.store.get_state(walk_state_name(self.start_url))
-                reached = state.value if state else "not started"
-                self.crawler.stats.set_value(
-                    WALK_UNFINISHED_STAT, f"the index walk of {self.start_url} did not finish ({reached})"
-                )
+            unfinished = self.walks.unfinished_reason(self.start_url)
+            if unfinished is not None:
+                self.crawler.stats.set_value(WALK_UNFINISHED_STAT, unfinished)

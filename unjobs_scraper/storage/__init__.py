@@ -1,22 +1,93 @@
-"""Storage of postings: ``open_store`` picks the backend from the configured database."""
+"""Storage: one connection object per backend (``postgres.py``, ``sqlite.py``) and one repository
+per concern; ``open_storage`` picks the backend from the configured database.
+
+The crawl runs its database work off the reactor through ``writer.DatabaseWriter``; commands and
+tests use a ``Storage`` directly.
+"""
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
+import json
+from typing import Any
 
-from scrapy import signals
-from scrapy.utils.defer import deferred_from_coro
+from unjobs_scraper.config import ConfigError, DatabaseTarget
+from unjobs_scraper.storage import schema
+from unjobs_scraper.storage.crawl_state import CrawlStateRepository
+from unjobs_scraper.storage.dead_letters import DeadLettersRepository
+from unjobs_scraper.storage.job_ads import JobAdsRepository
+from unjobs_scraper.storage.listings import ListingsRepository
+from unjobs_scraper.storage.postings import ListingState, PostingsRepository, Recoverable
+from unjobs_scraper.storage.repository import utc_now
+from unjobs_scraper.storage.workers import Worker, WorkersRepository
 
-from unjobs_scraper.config import ConfigError, DatabaseTarget, crawler_config
-from unjobs_scraper.stats import DATABASE_UNAVAILABLE_STAT
-from unjobs_scraper.storage.store import ListingState, Recoverable, Store
+__all__ = ["BACKFILL_STATE", "ListingState", "Recoverable", "Storage", "Worker", "open_storage"]
 
-__all__ = ["ListingState", "Recoverable", "Store", "crawler_store", "open_store"]
-
-_crawler_stores: WeakKeyDictionary = WeakKeyDictionary()
+BACKFILL_STATE = "backfill"
+"""``crawl_state`` entry: the last backfill as JSON (started, finished, seconds, full, reason)."""
 
 
-def open_store(target: DatabaseTarget, outage_timeout: float = 300.0) -> Store:
+class Storage:
+    """The repositories of one database, over its one connection object (``dialect``)."""
+
+    def __init__(self, dialect) -> None:
+        self.dialect = dialect
+        self.postings = PostingsRepository(dialect)
+        self.listings = ListingsRepository(dialect)
+        self.job_ads = JobAdsRepository(dialect)
+        self.workers = WorkersRepository(dialect)
+        self.state = CrawlStateRepository(dialect)
+        self.dead_letters = DeadLettersRepository(dialect)
+
+    def migrate(self) -> int:
+        """Bring the schema to the latest version; safe to run from many workers at once."""
+        types = self.dialect.column_types
+        with self.dialect.migration_lock():
+            self.dialect.execute(
+                schema.render(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at {timestamp} NOT NULL)",
+                    types,
+                )
+            )
+            current = self.schema_version()
+            for version, statements in schema.MIGRATIONS:
+                if version <= current:
+                    continue
+                for statement in statements:
+                    self.dialect.execute(schema.render(statement, types))
+                self.dialect.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (%(v)s, %(now)s)",
+                    {"v": version, "now": utc_now()},
+                )
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        return self.dialect.execute("SELECT MAX(version) AS version FROM schema_migrations")[0]["version"] or 0
+
+    def summary(self, recent_errors: int = 10) -> dict[str, Any]:
+        """What ``scrapy status`` shows: counts, the oldest pending posting, recent errors, DLQ size."""
+        return {
+            "counts": self.postings.count_by_status(),
+            "oldest_pending": self.postings.oldest_pending(),
+            "recent_errors": self.postings.recent_errors(recent_errors),
+            "dead_letter": self.dead_letters.count(),
+            "cloudflare_hosts": list(self.state.host_strategies().values()),
+        }
+
+    def coverage(self) -> dict[str, Any]:
+        """What ``scrapy status`` reports of coverage: lifecycles, listings, the last backfill."""
+        backfill = self.state.get(BACKFILL_STATE)
+        return {
+            "lifecycles": self.postings.count_by_lifecycle(),
+            "listings": self.listings.count_by_kind(),
+            "capped_listings": self.listings.capped(),
+            "last_backfill": json.loads(backfill.value) if backfill else None,
+        }
+
+    def close(self) -> None:
+        self.dialect.close()
+
+
+def open_storage(target: DatabaseTarget, outage_timeout: float = 300.0) -> Storage:
     """Connect and migrate; any failure is a ``ConfigError`` naming DATABASE_URL.
 
     ``outage_timeout``: how long a PostgreSQL server that goes away later is waited for.
@@ -33,31 +104,6 @@ def open_store(target: DatabaseTarget, outage_timeout: float = 300.0) -> Store:
     except Exception as exc:
         reason = target.redact(" ".join(str(exc).split())) or type(exc).__name__
         raise ConfigError(f"DATABASE_URL: cannot open {target.display}: {reason}") from None
-    store = Store(dialect)
-    store.migrate()
-    return store
-
-
-def crawler_store(crawler) -> Store:
-    """The crawl's one Store, shared by spider, middlewares and pipelines.
-
-    Opened on first use (from ``open_spider`` or the spider's ``start``) and closed
-    when the engine stops, like ``crawler.stats`` is one object per crawl.
-    """
-    store = _crawler_stores.get(crawler)
-    if store is None:
-        config = crawler_config(crawler)
-        store = _crawler_stores[crawler] = open_store(config.database, config.database_outage_timeout)
-        store.dialect.on_unavailable = lambda error: database_unavailable(crawler, error)
-        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
-    return store
-
-
-
-
-def database_unavailable(crawler, error: Exception) -> None:
-    """Stop the crawl: its unsaved work stays ``processing`` or ``pending`` for recovery."""
-    first = crawler.stats.get_value(DATABASE_UNAVAILABLE_STAT) is None
-    crawler.stats.set_value(DATABASE_UNAVAILABLE_STAT, str(error))
-    if first and crawler.engine is not None and crawler.engine.running:
-        deferred_from_coro(crawler.engine.close_spider_async(reason="database_unavailable"))
+    storage = Storage(dialect)
+    storage.migrate()
+    return storage

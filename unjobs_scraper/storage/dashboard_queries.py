@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from unjobs_scraper.storage.store import TABLE, Store
+from unjobs_scraper.storage import Storage
+from unjobs_scraper.storage.repository import TABLE
 
 DEFAULT_LIFECYCLE, ANY_LIFECYCLE = "open", "any"
 LISTED_COLUMNS = (
@@ -90,7 +91,7 @@ class Page:
     """``after=`` for the next (older) page, None on the last page."""
 
 
-def postings_page(store: Store, filters: Filters, size: int, after: str = "", before: str = "") -> Page:
+def postings_page(store: Storage, filters: Filters, size: int, after: str = "", before: str = "") -> Page:
     """One page of matching postings, newest post number first, after or before a cursor."""
     conditions, params = filters.where()
     backwards = bool(before) and not after
@@ -112,7 +113,7 @@ def postings_page(store: Store, filters: Filters, size: int, after: str = "", be
     return Page(rows, newer, rows[-1]["post_number"] if more else None)
 
 
-def matching_count(store: Store, filters: Filters, cap: int) -> int:
+def matching_count(store: Storage, filters: Filters, cap: int) -> int:
     """How many postings match, counting at most ``cap + 1`` of them (so ``> cap`` means more)."""
     conditions, params = filters.where()
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -129,7 +130,7 @@ def _source(filters: Filters) -> str:
     return f"{TABLE} LEFT JOIN job_ads USING (post_number)" if on_job_ad else TABLE
 
 
-def facet_values(store: Store, facet: str) -> list[str]:
+def facet_values(store: Storage, facet: str) -> list[str]:
     """The distinct organizations, countries or grades, one index probe each (a loose index scan)."""
     table, column = ("job_ads", JOB_AD_FACETS[facet]) if facet in JOB_AD_FACETS else (TABLE, FACET_COLUMNS[facet])
     rows = store.dialect.execute(
@@ -146,7 +147,7 @@ def facet_values(store: Store, facet: str) -> list[str]:
     return [row["value"] for row in rows]
 
 
-def processed_per_hour(store: Store, since: datetime) -> dict[str, int]:
+def processed_per_hour(store: Storage, since: datetime) -> dict[str, int]:
     """Postings downloaded and parsed per UTC hour (``YYYY-MM-DDTHH``) since ``since``."""
     bucket = store.dialect.utc_hour("crawled_at")
     rows = store.dialect.execute(
@@ -156,7 +157,7 @@ def processed_per_hour(store: Store, since: datetime) -> dict[str, int]:
     return {row["hour"]: row["n"] for row in rows}
 
 
-def dead_letter_page(store: Store, limit: int) -> list[dict[str, Any]]:
+def dead_letter_page(store: Storage, limit: int) -> list[dict[str, Any]]:
     """The newest failed postings of the dead-letter queue (all of them: the postings table)."""
     return store.dialect.execute(
         "SELECT * FROM dead_letter ORDER BY post_number DESC LIMIT %(limit)s", {"limit": limit}

@@ -49,7 +49,9 @@ class PostgresDialect:
         self._redact = redact
         self.on_unavailable: Callable[[DatabaseUnavailable], None] | None = None
         self.unavailable: DatabaseUnavailable | None = None
-        self._in_transaction = False
+        self._depth = 0
+        """Transactions open: inside one, a broken connection is its owner's to retry (``batch``)."""
+        self._pipelined = False
         self._connection = self._connect()
 
     def _connect(self) -> psycopg.Connection:
@@ -68,7 +70,7 @@ class PostgresDialect:
         try:
             return action(self._connection)
         except psycopg.OperationalError as error:
-            if not self._connection.broken or self._in_transaction:
+            if not self._connection.broken or self._depth:
                 raise
             return self._after_outage(action, error)
 
@@ -102,6 +104,8 @@ class PostgresDialect:
     def execute(self, statement: str, params: Mapping[str, Any] | None = None) -> list[dict]:
         def action(connection: psycopg.Connection) -> list[dict]:
             cursor = connection.execute(statement, params)
+            if self._pipelined:
+                return []  # a batch writes; what a statement answers is read outside one
             return cursor.fetchall() if cursor.description else []
 
         return self._run(action)
@@ -112,12 +116,28 @@ class PostgresDialect:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A transaction (a savepoint inside another)."""
         with self._connection.transaction():
-            self._in_transaction = True
+            self._depth += 1
             try:
                 yield
             finally:
-                self._in_transaction = False
+                self._depth -= 1
+
+    def batch(self, work: Callable[[], None]) -> None:
+        """``work``'s writes in one transaction, sent together in pipeline mode: a round trip or
+        two for the lot. A connection that breaks is waited for and the whole batch run again."""
+
+        def action(connection: psycopg.Connection) -> None:
+            with connection.pipeline():
+                self._pipelined = True
+                try:
+                    with self.transaction():
+                        work()
+                finally:
+                    self._pipelined = False
+
+        self._run(action)
 
     @contextmanager
     def migration_lock(self) -> Iterator[None]:

@@ -6,9 +6,34 @@ Statements are written once for both backends; ``{timestamp}``, ``{date}`` and
 
 from __future__ import annotations
 
-STATUSES = ("pending", "processing", "processed", "failed", "skipped")
-LIFECYCLES = ("open", "closed", "withdrawn")
-"""A posting's life on the site, apart from its processing ``status``."""
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """A posting's processing status; ``unjobs_scraper.status`` is the only code that moves it."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    PROCESSED = "processed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Lifecycle(StrEnum):
+    """A posting's life on the site, apart from its processing ``status``."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+STATUSES = tuple(Status)
+LIFECYCLES = tuple(Lifecycle)
+
+
+def literal(value: StrEnum) -> str:
+    """An enum value as an SQL string literal (the values are fixed words: nothing to escape)."""
+    return f"'{value}'"
 
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (
@@ -169,6 +194,6 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 
 def render(statement: str, column_types: dict[str, str]) -> str:
     """A migration statement with one backend's column types filled in."""
-    statuses = ", ".join(f"'{status}'" for status in STATUSES)
-    lifecycles = ", ".join(f"'{lifecycle}'" for lifecycle in LIFECYCLES)
+    statuses = ", ".join(map(literal, STATUSES))
+    lifecycles = ", ".join(map(literal, LIFECYCLES))
     return statement.format(statuses=statuses, lifecycles=lifecycles, **column_types)

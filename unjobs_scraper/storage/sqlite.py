@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -49,10 +49,12 @@ class SqliteDialect:
             )
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        # A crawl hands the connection to its database thread (``writer.py``): one user at a time.
+        self._connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._statements: dict[str, str] = {}
+        self._depth = 0
 
     def _translate(self, statement: str) -> str:
         translated = self._statements.get(statement)
@@ -80,14 +82,30 @@ class SqliteDialect:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """An immediate write transaction, so concurrent writers queue instead of failing."""
+        """An immediate write transaction, so concurrent writers queue instead of failing; inside
+        another, part of it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
         self._connection.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield
         except BaseException:
             self._connection.execute("ROLLBACK")
             raise
+        finally:
+            self._depth = 0
         self._connection.execute("COMMIT")
+
+    def batch(self, work: Callable[[], None]) -> None:
+        """``work``'s writes in one transaction: one commit for the lot."""
+        with self.transaction():
+            work()
 
     @contextmanager
     def migration_lock(self) -> Iterator[None]:
