@@ -67,3 +67,13 @@ SITE_RATE_LIMITED_STAT = SITE_STAT + "rate_limited"
 """Cloudflare rate limiting answers (429, error 1015) this worker saw; their requests are sent again."""
 SITE_BANNED_STAT = "unjobs/site_banned"
 """Why the crawl stopped early: the site's rate limiting kept it out past ``SITE_BAN_TIMEOUT``."""
+
+
+class CrawlerStats:
+    """``crawler.stats``, looked up when used: Scrapy sets it only after it has built the spider."""
+
+    def __init__(self, crawler) -> None:
+        self._crawler = crawler
+
+    def __getattr__(self, name: str):
+        return getattr(self._crawler.stats, name)

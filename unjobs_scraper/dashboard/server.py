@@ -21,7 +21,6 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 from unjobs_scraper.dashboard import views
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.render import STATIC, render
-from unjobs_scraper.storage import Storage
 from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -105,9 +104,9 @@ class DashboardHandler(BaseHTTPRequestHandler):
         if url.path == "/postings":
             return self._page(HTTPStatus.OK, "postings.html", **run(views.postings, query, self.server.limits))
         if match := POSTING_PATH.match(url.path):
-            posting = run(Storage.get, match.group(1))
+            posting = run(lambda storage, number: storage.postings.get(number), match.group(1))
             if posting is not None:
-                job_ad = run(Storage.job_ad, match.group(1))
+                job_ad = run(lambda storage, number: storage.job_ads.get(number), match.group(1))
                 return self._page(HTTPStatus.OK, "posting.html", posting=posting, job_ad=job_ad, job_ad_fields=JOB_AD_FIELDS)
         if url.path == "/static/dashboard.css":
             return self._send(HTTPStatus.OK, "text/css; charset=utf-8", (STATIC / "dashboard.css").read_bytes())

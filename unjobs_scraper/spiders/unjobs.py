@@ -37,6 +37,7 @@ from unjobs_scraper.stats import (
     RELEASED_STAT,
     REQUESTED_STAT,
     WALK_UNFINISHED_STAT,
+    CrawlerStats,
 )
 from unjobs_scraper.status import PostingStatus, crawler_status
 from unjobs_scraper.storage import ListingState
@@ -115,7 +116,7 @@ class UnjobsSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         kwargs.setdefault("config", crawler_config(crawler))
-        kwargs.setdefault("stats", crawler.stats)
+        kwargs.setdefault("stats", CrawlerStats(crawler))
         if "status" not in kwargs:  # a test may hand in its own
             kwargs["status"] = crawler_status(crawler)
         spider = super().from_crawler(crawler, *args, **kwargs)
