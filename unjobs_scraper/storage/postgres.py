@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,10 @@ class PostgresDialect:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A transaction (a savepoint inside another)."""
+        """A transaction (a savepoint inside another; inside a batch, part of the batch's)."""
+        if self._pipelined:
+            yield
+            return
         with self._connection.transaction():
             self._depth += 1
             try:
@@ -125,17 +129,26 @@ class PostgresDialect:
                 self._depth -= 1
 
     def batch(self, work: Callable[[], None]) -> None:
-        """``work``'s writes in one transaction, sent together in pipeline mode: a round trip or
-        two for the lot. A connection that breaks is waited for and the whole batch run again."""
+        """``work``'s writes in one transaction, sent together in pipeline mode: one round trip for
+        the lot (BEGIN, the statements and COMMIT before a single sync; ``transaction()`` inside is
+        part of it). A connection that breaks is waited for and the whole batch run again."""
 
         def action(connection: psycopg.Connection) -> None:
-            with connection.pipeline():
-                self._pipelined = True
-                try:
-                    with self.transaction():
+            try:
+                with connection.pipeline():
+                    self._pipelined = True
+                    self._depth += 1  # a statement's broken connection is the batch's to retry
+                    try:
+                        connection.execute("BEGIN")
                         work()
-                finally:
-                    self._pipelined = False
+                        connection.execute("COMMIT")
+                    finally:
+                        self._pipelined = False
+                        self._depth -= 1
+            except psycopg.Error:
+                if not connection.broken and connection.info.transaction_status != TransactionStatus.IDLE:
+                    connection.execute("ROLLBACK")  # the failed statement left the batch's transaction open
+                raise
 
         self._run(action)
 

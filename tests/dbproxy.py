@@ -1,0 +1,99 @@
+"""A small TCP proxy in front of PostgreSQL that counts round trips and can hold every packet.
+
+A round trip is counted each time the server answers after the client sent something: on each
+connection, the first server→client chunk that follows client→server data. Held packets are
+buffered, never dropped, and forwarded in order once released.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+UPSTREAM = ("127.0.0.1", 5432)
+
+
+class DatabaseProxy:
+    def __init__(self, upstream: tuple[str, int] = UPSTREAM) -> None:
+        self.upstream = upstream
+        self.round_trips = 0
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+        self._released.set()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.5)
+        self.port = self._listener.getsockname()[1]
+        self._stopping = False
+        self._sockets: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self) -> DatabaseProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stopping = True
+        self._released.set()
+        self._thread.join(timeout=5)
+        for sock in self._sockets:
+            sock.close()
+        self._listener.close()
+
+    def url(self, database_url: str) -> str:
+        """``database_url`` pointed at the proxy, its query (the test schema's search_path) kept."""
+        parts = urlsplit(database_url)
+        credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+        return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{self.port}"))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.round_trips = 0
+
+    @contextmanager
+    def holding(self):
+        """Every packet, both ways, waits until the block ends."""
+        self._released.clear()
+        try:
+            yield
+        finally:
+            self._released.set()
+
+    def _accept(self) -> None:
+        while not self._stopping:
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream, timeout=10)
+            server.settimeout(None)
+            self._sockets += [client, server]
+            with self._lock:
+                self.connections += 1
+            asked = [False]  # the client sent something the server has not answered yet
+            for source, target, from_client in ((client, server, True), (server, client, False)):
+                threading.Thread(target=self._pipe, args=(source, target, from_client, asked), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, target: socket.socket, from_client: bool, asked: list[bool]) -> None:
+        try:
+            while data := source.recv(65536):
+                self._released.wait()
+                with self._lock:
+                    if from_client:
+                        asked[0] = True
+                    elif asked[0]:
+                        asked[0] = False
+                        self.round_trips += 1
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
