@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import time
 
 import psycopg
 import pytest
@@ -95,17 +94,19 @@ def test_a_server_away_past_the_timeout_fails_once_slowly_then_at_once(postgresq
     reported = []
     store.dialect.on_unavailable = reported.append
     store.dialect._url = "postgresql://postgres@127.0.0.1:9/test"  # the server "moved": nothing answers
+    attempts = []
+    connect = store.dialect._connect
+    store.dialect._connect = lambda: attempts.append(1) or connect()
     try:
         terminate_backend_of(store.dialect)
-        started = time.monotonic()
         with pytest.raises(DatabaseUnavailable, match=r"^DATABASE_URL: .* unreachable for 0\.5 s \(DATABASE_OUTAGE_TIMEOUT\): "):
             store.postings.count_by_status()
-        assert 0.2 < time.monotonic() - started < 5
+        assert len(attempts) >= 2  # tried again with backoff (0.25 s, then what fits in 0.5 s)
         assert len(reported) == 1
-        started = time.monotonic()
+        tried = len(attempts)
         with pytest.raises(DatabaseUnavailable):
             store.postings.count_by_status()
-        assert time.monotonic() - started < 0.1
+        assert len(attempts) == tried and len(reported) == 1  # at once: no connection tried again
     finally:
         store.close()
 
@@ -117,9 +118,7 @@ def test_sigterm_mid_crawl_leaves_no_posting_processing_and_the_next_crawl_compl
         process = start_crawl(replica.base_url, sqlite_url, log, settings={"CONCURRENT_REQUESTS": "8"})
         wait_until(lambda: replica.stats()["served"]["posting"] >= 30, timeout=60)
         process.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        returncode, output = finish(process, log)
-        assert time.monotonic() - started < 60
+        returncode, output = finish(process, log)  # killed, and the test failed, past its timeout
         interrupted = stored_rows(sqlite_url)
         again = start_crawl(replica.base_url, sqlite_url, tmp_path / "again.log")
         again_returncode, again_output = finish(again, tmp_path / "again.log")

@@ -70,11 +70,10 @@ def test_a_crawl_is_finished_only_when_the_queue_is_empty_and_no_live_worker_is_
 def test_a_dead_workers_busy_mark_stops_counting_when_its_entry_expires(private_redis):
     server = redis.Redis.from_url(private_redis.url)
     keys = RedisKeys(namespace())
-    Generations(server, keys).begin(worker="dead", ttl_ms=200)  # busy, and never heard of again
+    Generations(server, keys).begin(worker="dead", ttl_ms=2_000)  # busy, and never heard of again
     alive = WorkerRegistry(server, keys, "alive")
     assert alive.heartbeat(busy=False) is False
-    time.sleep(0.3)
-    assert alive.heartbeat(busy=False) is True
+    wait_until(lambda: alive.heartbeat(busy=False), timeout=30)  # once the dead one's entry expired
     assert server.smembers(keys.busy) == set()
 
 
@@ -129,7 +128,9 @@ def test_redis_away_past_the_timeout_stops_the_crawl_naming_redis(private_redis)
         try:
             private_redis.stop()
             assert scheduler.next_request() is None
-            await asyncio.sleep(0.6)  # the scheduler's own timer tries Redis every 0.25 s
+            deadline = time.monotonic() + 30  # the scheduler's own timer tries Redis every 0.25 s
+            while not closed and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
         finally:
             scheduler.close("redis_unavailable")
 
