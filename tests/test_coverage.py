@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from tests.crawling import PROJECT_ROOT, crawl_command, crawl_environment, run_crawl, run_scrapy
-from tests.databases import posting_status, stored_rows
+from tests.databases import memory_storage, posting_status, stored_rows
 from tests.replica import Replica
 from unjobs_scraper.backfill import ASKED, FIRST_CRAWL, GAP, PERIODIC, Backfill
 from unjobs_scraper.commands.crawl import postings_only
@@ -105,7 +105,16 @@ def stats():
     return get_crawler(UnjobsSpider, {}).stats
 
 
-def test_a_backfill_is_due_on_a_new_database_periodically_and_when_asked(store, stats):
+@pytest.fixture
+def memory():
+    """The backfill's component tests need no server: an in-memory SQLite store."""
+    storage = memory_storage()
+    yield storage
+    storage.close()
+
+
+def test_a_backfill_is_due_on_a_new_database_periodically_and_when_asked(memory, stats):
+    store = memory
     backfill = backfill_over(store, 7 * 86400, stats)
     assert (backfill.due_at_start(asked=False), backfill.due_at_start(asked=True)) == (FIRST_CRAWL, ASKED)
     recent = datetime.now(UTC) - timedelta(days=1)
@@ -115,7 +124,8 @@ def test_a_backfill_is_due_on_a_new_database_periodically_and_when_asked(store, 
     assert backfill_over(store, 0, stats).due_at_start(asked=False) is None  # 0: no periodic backfills
 
 
-def test_a_backfill_walks_organizations_first_and_the_next_family_when_one_hits_the_cap(store, stats):
+def test_a_backfill_walks_organizations_first_and_the_next_family_when_one_hits_the_cap(memory, stats):
+    store = memory
     store.listings.save_new([("https://unjobs.org/organizations/a", "organizations"), ("https://unjobs.org/themes/t", "themes")])
     backfill = backfill_over(store, 0, stats)
     walks = backfill.begin(GAP)
