@@ -44,7 +44,7 @@ test: setup browser services
 test-fast: setup browser services
 	$(BIN)/python -m pytest -m "not crawl"
 
-# The README's picture of the dashboard, from the chart test over a crawled replica.
+# The picture of the dashboard in docs/operations.md, from the chart test over a crawled replica.
 screenshot: setup browser services
 	DASHBOARD_SCREENSHOT=$(CURDIR)/docs/dashboard.png $(BIN)/python -m pytest -q tests/test_dashboard.py -k screenshot
 
@@ -58,6 +58,7 @@ bench: setup browser services
 	$(BIN)/python -m bench.distributed
 	$(BIN)/python -m bench.backfill
 	$(BIN)/python -m bench.outage
+	$(BIN)/python -m bench.database_latency
 	$(BIN)/python -m bench.sitegate
 	$(BIN)/python -m bench.jobads
 

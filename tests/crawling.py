@@ -93,13 +93,15 @@ def run_crawl(
     settings: dict[str, str] | None = None,
     spider_args: dict[str, str] | None = None,
     timeout: float = CRAWL_TIMEOUT_SECONDS,
+    project_root: Path = PROJECT_ROOT,
 ) -> CrawlResult:
-    """Crawl ``base_url`` into ``database_url`` and return the exit code, stats and log."""
+    """Crawl ``base_url`` into ``database_url`` and return the exit code, stats and log
+    (``project_root``: another checkout's code, for a benchmark's "before")."""
     with tempfile.TemporaryDirectory() as scratch:
         stats_path = Path(scratch) / "stats.json"
         completed = subprocess.run(
             crawl_command(base_url, stats_path, settings, spider_args),
-            cwd=PROJECT_ROOT,
+            cwd=project_root,
             env=crawl_environment(database_url),
             capture_output=True,
             text=True,

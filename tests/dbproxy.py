@@ -2,13 +2,15 @@
 
 A round trip is counted each time the server answers after the client sent something: on each
 connection, the first server→client chunk that follows client→server data. Held packets are
-buffered, never dropped, and forwarded in order once released.
+buffered, never dropped, and forwarded in order once released. ``latency_ms`` delays every
+server→client chunk: a database that far away (``bench/database_latency.py``).
 """
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,8 +18,9 @@ UPSTREAM = ("127.0.0.1", 5432)
 
 
 class DatabaseProxy:
-    def __init__(self, upstream: tuple[str, int] = UPSTREAM) -> None:
+    def __init__(self, upstream: tuple[str, int] = UPSTREAM, latency_ms: float = 0) -> None:
         self.upstream = upstream
+        self.latency = latency_ms / 1000
         self.round_trips = 0
         self.connections = 0
         self._lock = threading.Lock()
@@ -88,6 +91,8 @@ class DatabaseProxy:
                     elif asked[0]:
                         asked[0] = False
                         self.round_trips += 1
+                if self.latency and not from_client:
+                    time.sleep(self.latency)
                 target.sendall(data)
         except OSError:
             pass

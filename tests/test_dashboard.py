@@ -37,7 +37,7 @@ from unjobs_scraper.storage.dashboard_queries import (
 )
 
 README_SCREENSHOT = "DASHBOARD_SCREENSHOT"
-"""Where ``make screenshot`` has the chart test save the README's picture; tests write nothing tracked."""
+"""Where ``make screenshot`` has the chart test save the picture in docs/operations.md; tests write nothing tracked."""
 PAGE_SIZE = 20
 TIMEOUT_MS = 10_000
 SCRIPT_POSTING = {

@@ -22,12 +22,12 @@ BACKFILL_EVERY = 7 * 24 * 3600.0
 DATABASE_OUTAGE_TIMEOUT = 300.0
 DATABASE_WRITE_QUEUE = 10_000
 REDIS_OUTAGE_TIMEOUT = 300.0
-# One polite fleet (README: "Politeness"): the site's limits, all workers together.
+# One polite fleet (docs/operations.md: "Politeness"): the site's limits, all workers together.
 SITE_RATE_LIMIT = 1.0
 SITE_CONCURRENCY = 2
 SITE_BAN_COOLDOWN = 30.0
 SITE_BAN_TIMEOUT = 3600.0
-# Cloudflare and the browser (README: "Cloudflare and the browser").
+# Cloudflare and the browser (docs/cloudflare.md).
 CHROMIUM_PATH = None
 PLAYWRIGHT_RENDER = "auto"
 CLOUDFLARE_CHALLENGE_TIMEOUT = 30.0
@@ -35,10 +35,10 @@ CLOUDFLARE_IMPERSONATE = "auto"
 CLOUDFLARE_MAX_FAILED_SOLVES = 3
 BROWSER_FETCH_CONCURRENCY = 4
 BROWSER_IGNORE_HTTPS_ERRORS = False
-# Seeing what the crawler does (README: "Progress, monitors and the dashboard").
+# Seeing what the crawler does (docs/operations.md: "Progress, monitors and the dashboard").
 PROGRESS_INTERVAL = 30.0
 MONITORS_FAIL_EXIT = True
-# Spidermon's own monitors read theirs (README: "Run monitors"); the old MONITOR_* names of the
+# Spidermon's own monitors read theirs (docs/operations.md: "Run monitors"); the old MONITOR_* names of the
 # first three still work for one release, with a deprecation warning (monitors.RENAMED_SETTINGS).
 SPIDERMON_EXPECTED_FINISH_REASONS = "finished,shutdown"
 SPIDERMON_MAX_ERRORS = 0

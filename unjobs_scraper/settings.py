@@ -62,7 +62,7 @@ ITEM_PIPELINES = {
     "unjobs_scraper.pipelines.JobAdPipeline": 850,
 }
 
-# Progress and run monitors (README: "Progress, monitors and the dashboard").
+# Progress and run monitors (docs/operations.md: "Progress, monitors and the dashboard").
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["unjobs_scraper.monitors.CloseMonitors"]
 # A process that read no index page has nothing to judge "postings discovered" on.
@@ -71,7 +71,7 @@ SPIDERMON_MONITOR_SKIPPING_RULES = {"Postings discovered": [["unjobs/index/parse
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-# Cloudflare and the browser (README: "Cloudflare and the browser"). scrapy-playwright handles
+# Cloudflare and the browser (docs/cloudflare.md). scrapy-playwright handles
 # http(s) but only opens Chromium for requests with meta["playwright"], which CloudflareMiddleware
 # sets for a challenge (or for every page with PLAYWRIGHT_RENDER=always).
 # One handler chooses per request: browser page, in-page fetch, impersonated (curl_cffi) or plain.

@@ -93,7 +93,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
-    # Indexes for the dashboard (README: "What each page costs"), one per question it asks.
+    # Indexes for the dashboard (docs/operations.md: "What each page costs"), one per question it asks.
     (
         3,
         (
@@ -121,7 +121,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
-    # Coverage: the listings the crawl knows (README: "Coverage"), and each posting's lifecycle.
+    # Coverage: the listings the crawl knows (docs/coverage.md), and each posting's lifecycle.
     (
         5,
         (
@@ -143,7 +143,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
         ),
     ),
-    # Leases that are the crawler's own (README: "Faults and exit codes"): which worker holds each
+    # Leases that are the crawler's own (docs/operations.md: "Leases"): which worker holds each
     # posting it is processing, and which workers are alive, so a dead worker's postings are taken
     # back at once instead of after PROCESSING_LEASE.
     (

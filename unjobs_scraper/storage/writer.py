@@ -1,7 +1,7 @@
 """The crawl's database work, off the reactor: one thread owns the connection.
 
 Writes are queued and return at once; the thread runs what is queued together in one
-transaction (PostgreSQL's pipeline mode: a round trip or two for the lot), waiting
+transaction (PostgreSQL's pipeline mode: one round trip for the lot), waiting
 ``BATCH_WAIT_SECONDS`` for a write's neighbours. Reads are queued behind the writes before
 them, so they see those writes. A slow or lost database therefore pauses saving, not
 downloading; producers wait (``room``) once ``DATABASE_WRITE_QUEUE`` writes are queued.
