@@ -16,7 +16,6 @@ import random
 import re
 import statistics
 import tempfile
-import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -29,9 +28,9 @@ from bench.report import write_section
 from tests.databases import posting_status, temporary_postgres_schema
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.database import Database
-from unjobs_scraper.dashboard.server import DashboardServer
 from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.schema import MIGRATIONS, STATUSES
+from unjobs_scraper.web.server import WebServer
 
 COLUMNS = (
     "post_number", "source_url", "listing_title", "post_name", "organization_name", "location_country",
@@ -110,9 +109,7 @@ def pages_to_time(rows: list[tuple]) -> dict[str, str]:
 def time_pages(url: str, pages: dict[str, str], repeat: int, warm_up: bool = True) -> dict[str, float]:
     """Median milliseconds per page over ``repeat`` requests, after one to warm up."""
     database = Database(parse_database_url(url), timeout=3600)  # measure slow pages, do not cut them off
-    server = DashboardServer(database, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = WebServer(database, "127.0.0.1", 0).start()
     timings = {}
     try:
         for name, path in pages.items():
@@ -124,8 +121,7 @@ def time_pages(url: str, pages: dict[str, str], repeat: int, warm_up: bool = Tru
                 samples.append(1000 * (time.perf_counter() - started))
             timings[name] = statistics.median(samples[warm_up:])
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         database.close()
     return timings
 

@@ -197,6 +197,16 @@ def _impersonation(settings) -> str:
     )
 
 
+API_TOKEN_MIN_CHARS = 16
+
+
+def _api_token(settings) -> str | None:
+    token = str(_setting(settings, "API_TOKEN") or "")
+    if token and (len(token) < API_TOKEN_MIN_CHARS or not token.isprintable() or " " in token):
+        raise ConfigError(f"API_TOKEN must be at least {API_TOKEN_MIN_CHARS} printable characters without spaces")
+    return token or None
+
+
 RENDER_MODES = ("auto", "always", "never")
 """PLAYWRIGHT_RENDER: the browser only for challenges, for every page, or not at all."""
 
@@ -241,6 +251,11 @@ class Config:
     max_item_validation_errors: int
     monitor_max_failed_ratio: float
     monitor_min_listings: int
+    api_token: str | None
+    notify_after_crawl: bool
+    webhook_timeout: float
+    webhook_max_attempts: int
+    webhook_backoff_base: float
 
     @property
     def only_consumes_shared_queue(self) -> bool:
@@ -286,6 +301,11 @@ class Config:
             max_item_validation_errors=_whole_number(settings, "SPIDERMON_MAX_ITEM_VALIDATION_ERRORS", 0),
             monitor_max_failed_ratio=_ratio(settings, "MONITOR_MAX_FAILED_RATIO"),
             monitor_min_listings=_whole_number(settings, "MONITOR_MIN_LISTINGS", 0),
+            api_token=_api_token(settings),
+            notify_after_crawl=_flag(settings, "NOTIFY_AFTER_CRAWL"),
+            webhook_timeout=_positive_seconds(settings, "WEBHOOK_TIMEOUT"),
+            webhook_max_attempts=_positive_int(settings, "WEBHOOK_MAX_ATTEMPTS"),
+            webhook_backoff_base=_seconds(settings, "WEBHOOK_BACKOFF_BASE"),
         )
 
 

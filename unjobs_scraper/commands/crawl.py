@@ -12,6 +12,7 @@ from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
+from unjobs_scraper.search.notify import Notifier
 from unjobs_scraper.stats import (
     CLOUDFLARE_BLOCKED_STAT,
     DATABASE_UNAVAILABLE_STAT,
@@ -101,11 +102,32 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts) -> None:
-        """Exit non-zero, with one line saying why, when the crawl did not do its job."""
+        """Exit non-zero, with one line saying why, when the crawl did not do its job; then the
+        webhooks of saved searches, which never change the exit code."""
         super().run(args, opts)
         if self.exitcode:
             return
-        verdict = crawl_verdict(self.crawler.stats.get_stats(), crawler_config(self.crawler).monitors_fail_exit)
+        config = crawler_config(self.crawler)
+        stats = self.crawler.stats.get_stats()
+        verdict = crawl_verdict(stats, config.monitors_fail_exit)
         if verdict is not None:
             self.exitcode, reason = verdict
             print(f"unjobs-scraper: {reason}", file=sys.stderr)
+        if config.notify_after_crawl and not stats.get(DATABASE_UNAVAILABLE_STAT):
+            notify_after_crawl(config)
+
+
+def notify_after_crawl(config: Config) -> None:
+    """``scrapy notify`` without waiting: one try per due delivery, a failed receiver left for the
+    next run. Whatever goes wrong is one line on standard error, never the crawl's failure."""
+    try:
+        store = open_storage(config.database, config.database_outage_timeout)
+        try:
+            result = Notifier.from_config(store, config).run(wait=0)
+        finally:
+            store.close()
+    except Exception as error:  # noqa: BLE001 - a webhook's trouble is not the crawl's
+        print(f"unjobs-scraper: notify: {' '.join(str(error).split())[:300]}", file=sys.stderr)
+        return
+    if result.queued or result.delivered or result.retrying or result.given_up:
+        print(f"unjobs-scraper: notify: {result.line()}", file=sys.stderr)

@@ -1,5 +1,6 @@
-"""``scrapy export``: the whole stored copy as JSON Lines or CSV, or the open postings as schema.org
-``JobPosting`` JSON-LD, streamed, for any table size."""
+"""``scrapy export``: the whole stored copy (or one lifecycle of it) as JSON Lines or CSV, or as
+schema.org ``JobPosting`` JSON-LD (the open postings unless ``--lifecycle`` says), streamed, for any
+table size."""
 
 from __future__ import annotations
 
@@ -55,14 +56,16 @@ class Command(StoreCommand):
 
     def short_desc(self) -> str:
         return (
-            "Write every stored posting (or those of one lifecycle) as JSON Lines or CSV, or the open ones"
-            " as schema.org JobPosting JSON-LD"
+            "Write every stored posting (or those of one lifecycle) as JSON Lines or CSV, or as schema.org"
+            " JobPosting JSON-LD (the open ones unless --lifecycle says)"
         )
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's suffix, else jsonl")
-        parser.add_argument("--lifecycle", choices=LIFECYCLES, help="only postings of this lifecycle")
+        parser.add_argument(
+            "--lifecycle", choices=LIFECYCLES, help="only postings of this lifecycle (jobposting: default open)"
+        )
         parser.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
 
     def run(self, args, opts) -> None:
@@ -71,7 +74,7 @@ class Command(StoreCommand):
         target = open(opts.output, "w", newline="", encoding="utf-8") if opts.output else nullcontext(sys.stdout)
         try:
             with target as output:
-                lifecycle = "open" if file_format == "jobposting" else opts.lifecycle
+                lifecycle = opts.lifecycle or ("open" if file_format == "jobposting" else None)
                 count = write_rows(store.postings.iter_all(lifecycle), output, file_format)
         finally:
             store.close()

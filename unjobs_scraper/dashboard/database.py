@@ -21,8 +21,10 @@ QUERY_TIMEOUT_SECONDS = 30
 
 
 class Database:
-    def __init__(self, target: DatabaseTarget, workers: int = 4, timeout: float = QUERY_TIMEOUT_SECONDS) -> None:
+    def __init__(self, target: DatabaseTarget, workers: int = 4, timeout: float = QUERY_TIMEOUT_SECONDS,
+                 migrate: bool = True) -> None:
         self.target = target
+        self.migrate = migrate
         self.timeout = timeout
         self._tasks: queue.Queue = queue.Queue()
         self._threads = [
@@ -45,7 +47,7 @@ class Database:
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
-                    store = store or open_storage(self.target)
+                    store = store or open_storage(self.target, migrate=self.migrate)
                     future.set_result(query(store, *args))
                 except BaseException as error:  # handed to the waiting request
                     future.set_exception(error)

@@ -1,7 +1,7 @@
 """HTML for the dashboard: Jinja2 templates that escape every value, and Markdown without raw HTML.
 
 Everything a posting carries came from the site, so nothing of it reaches a page unescaped:
-templates autoescape, the Markdown renderer treats HTML in a description as text, and a link
+templates autoescape, a description is shown as ``publish.description_html`` makes it, and a link
 from the site becomes a link only when it is http(s).
 """
 
@@ -12,19 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from unjobs_scraper.publish import description_html
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 
-# CommonMark plus the tables and strikethrough that html_to_markdown writes; "html": False
-# escapes any tag in the text, and markdown-it drops javascript:, vbscript: and data: links.
-_markdown = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
 def render_markdown(text: str | None) -> Markup:
-    return Markup(_markdown.render(text or ""))
+    return Markup(description_html(text))
 
 
 def http_url(value: str | None) -> str | None:

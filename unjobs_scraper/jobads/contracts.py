@@ -16,6 +16,11 @@ from unjobs_scraper.jobads.text import NOT_A_LENGTH, NUMBER, Clause, Found, fold
 FIXED_TERM, TEMPORARY, CONTINUING, CONSULTANCY = "fixed-term", "temporary", "continuing", "consultancy"
 SERVICE_CONTRACT, PERSONNEL_SERVICE_AGREEMENT = "service-contract", "personnel-service-agreement"
 VOLUNTEER, INTERNSHIP, OTHER = "volunteer", "internship", "other"
+CONTRACT_TYPES = (
+    FIXED_TERM, TEMPORARY, CONTINUING, CONSULTANCY, SERVICE_CONTRACT, PERSONNEL_SERVICE_AGREEMENT, VOLUNTEER,
+    INTERNSHIP, OTHER,
+)
+"""Every ``contract_type`` a job ad can have (the query API's vocabulary)."""
 # Most specific first: "temporary fixed-term" is temporary on the UN's scale, a PSA is no service contract.
 _TYPES = (
     (PERSONNEL_SERVICE_AGREEMENT, r"\b[ni]?psa\b|person(?:nel|al) services? agreement|accord de services? de personnel|acuerdo de servicios? de personal"),

@@ -20,6 +20,11 @@ PROFESSIONAL, DIRECTOR, GENERAL_SERVICE, NATIONAL_OFFICER = "professional", "dir
 FIELD_SERVICE, SERVICE_CONTRACT, CONSULTANCY, VOLUNTEER, INTERNSHIP = (
     "field-service", "service-contract", "consultancy", "volunteer", "internship",
 )
+GRADE_CATEGORIES = (
+    PROFESSIONAL, DIRECTOR, GENERAL_SERVICE, NATIONAL_OFFICER, FIELD_SERVICE, SERVICE_CONTRACT, CONSULTANCY,
+    VOLUNTEER, INTERNSHIP,
+)
+"""Every ``grade_category`` a job ad can have (the query API's vocabulary)."""
 # Scale prefix as written → (normalized prefix, lowest level, highest level, category).
 _SCALES = {
     "P": ("P", 1, 7, PROFESSIONAL),

@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 import pycountry
 
+from unjobs_scraper.publish import description_html
+
 EMPLOYMENT_TYPES = {
     "fixed-term": "FULL_TIME", "continuing": "FULL_TIME", "temporary": "TEMPORARY", "consultancy": "CONTRACTOR",
     "service-contract": "CONTRACTOR", "personnel-service-agreement": "CONTRACTOR", "volunteer": "VOLUNTEER",
@@ -31,13 +33,13 @@ def job_posting(row: Mapping[str, Any]) -> dict[str, Any] | None:
     """One stored posting (with its ``job_ad_*`` columns) as JSON-LD; None when it lacks what a
     JobPosting requires (a title, a description, a date posted, an organization)."""
     posted = row.get("listing_updated_at") or row.get("created_at")
-    if not (row.get("post_name") and row.get("post_content_html") and posted and row.get("organization_name")):
+    if not (row.get("post_name") and row.get("post_content") and posted and row.get("organization_name")):
         return None
     document: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "JobPosting",
         "title": row["post_name"],
-        "description": row["post_content_html"],
+        "description": description_html(row["post_content"]),  # never the site's own HTML
         "datePosted": posted.date().isoformat(),
         "hiringOrganization": {"@type": "Organization", "name": row["organization_name"]},
         "identifier": {"@type": "PropertyValue", "name": "unjobs.org", "value": row["post_number"]},

@@ -18,6 +18,8 @@ from unjobs_scraper.storage.job_ads import JobAdsRepository
 from unjobs_scraper.storage.listings import ListingsRepository
 from unjobs_scraper.storage.postings import ListingState, PostingsRepository, Recoverable
 from unjobs_scraper.storage.repository import utc_now
+from unjobs_scraper.storage.saved_searches import SavedSearchesRepository
+from unjobs_scraper.storage.search import SearchRepository
 from unjobs_scraper.storage.workers import Worker, WorkersRepository
 
 __all__ = ["BACKFILL_STATE", "ListingState", "Recoverable", "Storage", "Worker", "open_storage"]
@@ -37,6 +39,8 @@ class Storage:
         self.workers = WorkersRepository(dialect)
         self.state = CrawlStateRepository(dialect)
         self.dead_letters = DeadLettersRepository(dialect)
+        self.search = SearchRepository(dialect)
+        self.saved_searches = SavedSearchesRepository(dialect)
 
     def migrate(self) -> int:
         """Bring the schema to the latest version; safe to run from many workers at once."""
@@ -52,8 +56,9 @@ class Storage:
             for version, statements in schema.MIGRATIONS:
                 if version <= current:
                     continue
-                for statement in statements:
-                    self.dialect.execute(schema.render(statement, types))
+                for entry in statements:  # shared, or {backend: its own statements}
+                    for statement in entry.get(self.dialect.name, ()) if isinstance(entry, dict) else (entry,):
+                        self.dialect.execute(schema.render(statement, types))
                 self.dialect.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (%(v)s, %(now)s)",
                     {"v": version, "now": utc_now()},
@@ -87,10 +92,11 @@ class Storage:
         self.dialect.close()
 
 
-def open_storage(target: DatabaseTarget, outage_timeout: float = 300.0) -> Storage:
+def open_storage(target: DatabaseTarget, outage_timeout: float = 300.0, migrate: bool = True) -> Storage:
     """Connect and migrate; any failure is a ``ConfigError`` naming DATABASE_URL.
 
     ``outage_timeout``: how long a PostgreSQL server that goes away later is waited for.
+    ``migrate`` False (a role that may only read): the schema must be the latest already.
     """
     try:
         if target.backend == "postgresql":
@@ -105,5 +111,19 @@ def open_storage(target: DatabaseTarget, outage_timeout: float = 300.0) -> Stora
         reason = target.redact(" ".join(str(exc).split())) or type(exc).__name__
         raise ConfigError(f"DATABASE_URL: cannot open {target.display}: {reason}") from None
     storage = Storage(dialect)
-    storage.migrate()
+    if migrate:
+        storage.migrate()
+        return storage
+    try:
+        version = storage.schema_version()
+    except Exception as exc:  # noqa: BLE001 - no schema at all, or not readable by this role
+        version, reason = 0, target.redact(" ".join(str(exc).split()))
+    else:
+        reason = ""
+    if version != schema.LATEST_VERSION:
+        storage.close()
+        raise ConfigError(
+            f"DATABASE_URL: {target.display} has schema version {version}, this code needs {schema.LATEST_VERSION}:"
+            f" run any command that may write (scrapy crawl, scrapy status) once to migrate it {reason}".rstrip()
+        )
     return storage

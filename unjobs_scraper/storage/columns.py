@@ -18,6 +18,11 @@ TIMESTAMP_COLUMNS = frozenset(
         "started_at",
         "heartbeat_at",
         "derived_at",
+        "checked_until",
+        "matched_at",
+        "claimed_until",
+        "delivered_at",
+        "attempted_at",
     }
 )
 DATE_COLUMNS = frozenset({"closing_date"})

@@ -13,6 +13,7 @@ from typing import Any
 
 from unjobs_scraper.storage import Storage
 from unjobs_scraper.storage.repository import TABLE
+from unjobs_scraper.storage.search import fulltext
 
 DEFAULT_LIFECYCLE, ANY_LIFECYCLE = "open", "any"
 LISTED_COLUMNS = (
@@ -23,7 +24,6 @@ FACET_COLUMNS = {"organization": "organization_name", "country": "location_count
 JOB_AD_FACETS = {"grade_category": "grade_category", "grade": "grade"}
 """Filters on the structured job ad (``job_ads``): the table is joined only when one is set."""
 YES_NO = {"yes": True, "no": False}
-SEARCHED_COLUMNS = ("post_name", "organization_name", "location_city")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Filters:
             values["lifecycle"] = ANY_LIFECYCLE if values["status"] else DEFAULT_LIFECYCLE
         return cls(**values)
 
-    def where(self) -> tuple[list[str], dict[str, Any]]:
+    def where(self, dialect_name: str) -> tuple[list[str], dict[str, Any]]:
         conditions, params = [], {}
         if self.lifecycle and self.lifecycle != ANY_LIFECYCLE:
             conditions.append("lifecycle = %(lifecycle)s")
@@ -71,14 +71,10 @@ class Filters:
         if self.home_based in YES_NO:
             conditions.append("job_ads.home_based = %(home_based)s")
             params["home_based"] = YES_NO[self.home_based]
-        if self.q.isdigit():  # a post number: one index lookup
-            conditions.append("post_number = %(q)s")
-            params["q"] = self.q
-        elif self.q:
-            searched = " OR ".join(f"LOWER({column}) LIKE %(pattern)s ESCAPE '\\'" for column in SEARCHED_COLUMNS)
-            conditions.append(f"({searched})")
-            escaped = self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params["pattern"] = f"%{escaped}%"
+        if self.q:  # the query API's full text (storage/search.py)
+            key, condition, keyed = fulltext(dialect_name, self.q)
+            conditions.append(f"{TABLE}.id IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})")
+            params.update(keyed)
         return conditions, params
 
 
@@ -93,7 +89,7 @@ class Page:
 
 def postings_page(store: Storage, filters: Filters, size: int, after: str = "", before: str = "") -> Page:
     """One page of matching postings, newest post number first, after or before a cursor."""
-    conditions, params = filters.where()
+    conditions, params = filters.where(store.dialect.name)
     backwards = bool(before) and not after
     if after or before:
         conditions.append("post_number < %(cursor)s" if not backwards else "post_number > %(cursor)s")
@@ -115,7 +111,7 @@ def postings_page(store: Storage, filters: Filters, size: int, after: str = "", 
 
 def matching_count(store: Storage, filters: Filters, cap: int) -> int:
     """How many postings match, counting at most ``cap + 1`` of them (so ``> cap`` means more)."""
-    conditions, params = filters.where()
+    conditions, params = filters.where(store.dialect.name)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = store.dialect.execute(
         f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {_source(filters)} {where} LIMIT %(cap)s) AS matching",

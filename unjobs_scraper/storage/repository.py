@@ -29,11 +29,12 @@ class Repository:
         return ", ".join(self.dialect.quote(name) for name in names)
 
     @staticmethod
-    def where_in(column: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-        """``column IN (...)`` with one named parameter per value, and those parameters (no value: false)."""
+    def where_in(column: str, values: Sequence[Any], key: str | None = None) -> tuple[str, dict[str, Any]]:
+        """``column IN (...)`` with one named parameter per value (``key0``, ``key1``…; ``key`` defaults
+        to the column's name), and those parameters (no value: false)."""
         if not values:
             return "1 = 0", {}
-        keys = [f"{column}{i}" for i in range(len(values))]
+        keys = [f"{key or column}{i}" for i in range(len(values))]
         return f"{column} IN ({', '.join(f'%({key})s' for key in keys)})", dict(zip(keys, values, strict=True))
 
     @staticmethod

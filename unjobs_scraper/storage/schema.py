@@ -1,7 +1,8 @@
 """The database schema as numbered migrations, applied in order and recorded.
 
 Statements are written once for both backends; ``{timestamp}``, ``{date}`` and
-``{identity}`` are filled with each backend's column types.
+``{identity}`` are filled with each backend's column types. What the backends do differently
+(full-text search) is a ``{"postgresql": (...), "sqlite": (...)}`` entry: each runs its own.
 """
 
 from __future__ import annotations
@@ -35,7 +36,29 @@ def literal(value: StrEnum) -> str:
     """An enum value as an SQL string literal (the values are fixed words: nothing to escape)."""
     return f"'{value}'"
 
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+
+SEARCH_CONFIGURATION = "unjobs_search"
+"""PostgreSQL's text search configuration: ``simple`` (no language's stemming: ads are in English,
+French and Spanish) with accents folded by the ``unaccent`` dictionary."""
+_SEARCHED_DOCUMENT = """
+    setweight(to_tsvector('unjobs_search', coalesce(NEW.post_number, '')), 'A')
+    || setweight(to_tsvector('unjobs_search', coalesce(NEW.post_name, NEW.listing_title, '')), 'A')
+    || setweight(to_tsvector('unjobs_search', coalesce(NEW.organization_name, '')), 'B')
+    || setweight(to_tsvector('unjobs_search', concat_ws(' ', NEW.location_city, NEW.location_country)), 'C')
+    || setweight(to_tsvector('unjobs_search', left(coalesce(NEW.post_content, ''), 200000)), 'D')
+"""
+"""A posting's searched text, weighted: post number and title, organization, duty station, description
+(its first 200,000 characters: a tsvector holds at most 1 MB)."""
+SEARCHED_COLUMNS = "post_number, post_name, organization_name, location_city, location_country, post_content"
+"""What triggers a posting's search document to be made again, and SQLite's FTS5 columns."""
+_FTS5_ROW = "{row}.post_number, COALESCE({row}.post_name, {row}.listing_title), {row}.organization_name, " \
+    "{row}.location_city, {row}.location_country, {row}.post_content"
+
+
+def _fts5_values(row: str) -> str:
+    return _FTS5_ROW.format(row=row)
+
+MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...] = (
     (
         1,
         (
@@ -185,6 +208,138 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             """,
             "CREATE INDEX job_ads_grade_idx ON job_ads (grade_category, grade)",
             "CREATE INDEX job_ads_country_idx ON job_ads (country_code)",
+        ),
+    ),
+    # Full-text search (docs/api.md), kept by the database itself: PostgreSQL a tsvector per posting
+    # (a trigger) with a GIN index, SQLite an FTS5 index over the postings table (triggers).
+    (
+        8,
+        (
+            {
+                "postgresql": (
+                    # unaccent where it is, else in public (never in a schema that may be dropped).
+                    """
+                    DO $$
+                    DECLARE home text;
+                    BEGIN
+                        SELECT n.nspname INTO home FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                            WHERE e.extname = 'unaccent';
+                        IF home IS NULL THEN
+                            SELECT COALESCE(MAX(nspname), current_schema()) INTO home FROM pg_namespace WHERE nspname = 'public';
+                            EXECUTE format('CREATE EXTENSION unaccent SCHEMA %I', home);
+                        END IF;
+                        CREATE TEXT SEARCH CONFIGURATION unjobs_search (COPY = pg_catalog.simple);
+                        EXECUTE format(
+                            'ALTER TEXT SEARCH CONFIGURATION unjobs_search ALTER MAPPING FOR hword, hword_part, word'
+                            ' WITH %I.unaccent, simple', home);
+                    END $$
+                    """,
+                    """
+                    CREATE TABLE posting_search (
+                        id BIGINT PRIMARY KEY REFERENCES raw_job_data (id) ON DELETE CASCADE,
+                        document tsvector NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX posting_search_document_idx ON posting_search USING GIN (document)",
+                    f"""
+                    CREATE FUNCTION posting_search_kept() RETURNS trigger LANGUAGE plpgsql
+                    SET search_path FROM CURRENT AS $$
+                    BEGIN
+                        INSERT INTO posting_search (id, document) VALUES (NEW.id, {_SEARCHED_DOCUMENT})
+                        ON CONFLICT (id) DO UPDATE SET document = excluded.document;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_searched
+                    AFTER INSERT OR UPDATE OF {SEARCHED_COLUMNS}, listing_title
+                    ON raw_job_data FOR EACH ROW EXECUTE FUNCTION posting_search_kept()
+                    """,
+                    # What is stored already.
+                    "INSERT INTO posting_search (id, document) SELECT id, "
+                    + _SEARCHED_DOCUMENT.replace("NEW.", "") + " FROM raw_job_data",
+                ),
+                "sqlite": (
+                    f"""
+                    CREATE VIRTUAL TABLE posting_search USING fts5(
+                        {SEARCHED_COLUMNS},
+                        content='raw_job_data', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+                    )
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_searched_insert AFTER INSERT ON raw_job_data BEGIN
+                        INSERT INTO posting_search (rowid, {SEARCHED_COLUMNS}) VALUES (new.id, {_fts5_values("new")});
+                    END
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_searched_update
+                    AFTER UPDATE OF {SEARCHED_COLUMNS}, listing_title ON raw_job_data BEGIN
+                        INSERT INTO posting_search (posting_search, rowid, {SEARCHED_COLUMNS})
+                        VALUES ('delete', old.id, {_fts5_values("old")});
+                        INSERT INTO posting_search (rowid, {SEARCHED_COLUMNS}) VALUES (new.id, {_fts5_values("new")});
+                    END
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_searched_delete AFTER DELETE ON raw_job_data BEGIN
+                        INSERT INTO posting_search (posting_search, rowid, {SEARCHED_COLUMNS})
+                        VALUES ('delete', old.id, {_fts5_values("old")});
+                    END
+                    """,
+                    f"INSERT INTO posting_search (rowid, {SEARCHED_COLUMNS}) SELECT id, {_fts5_values('raw_job_data')}"
+                    " FROM raw_job_data",
+                ),
+            },
+            # The API's orders and filters (docs/api.md): by deadline, by update time, by city.
+            "CREATE INDEX raw_job_data_deadline_idx ON raw_job_data (lifecycle, closing_date, post_number)",
+            "CREATE INDEX raw_job_data_listed_updated_idx ON raw_job_data (lifecycle, listing_updated_at, post_number)",
+            "CREATE INDEX job_ads_contract_idx ON job_ads (contract_type)",
+            # Saved searches (``scrapy searches``), the postings each has matched, and webhook deliveries
+            # with a row per try.
+            """
+            CREATE TABLE saved_searches (
+                name TEXT PRIMARY KEY,
+                query TEXT NOT NULL,
+                webhook_url TEXT,
+                webhook_secret TEXT,
+                created_at {timestamp} NOT NULL,
+                checked_until {timestamp} NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE saved_search_matches (
+                search_name TEXT NOT NULL REFERENCES saved_searches (name) ON DELETE CASCADE,
+                post_number TEXT NOT NULL,
+                matched_at {timestamp} NOT NULL,
+                PRIMARY KEY (search_name, post_number)
+            )
+            """,
+            """
+            CREATE TABLE webhook_deliveries (
+                id {identity} PRIMARY KEY,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                search_name TEXT NOT NULL REFERENCES saved_searches (name) ON DELETE CASCADE,
+                post_number TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at {timestamp} NOT NULL,
+                claimed_until {timestamp},
+                last_error TEXT,
+                created_at {timestamp} NOT NULL,
+                delivered_at {timestamp}
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (state, next_attempt_at)",
+            """
+            CREATE TABLE webhook_attempts (
+                delivery_id BIGINT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+                attempt INTEGER NOT NULL,
+                attempted_at {timestamp} NOT NULL,
+                status_code INTEGER,
+                error TEXT,
+                PRIMARY KEY (delivery_id, attempt)
+            )
+            """,
         ),
     ),
 )
