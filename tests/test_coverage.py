@@ -235,7 +235,7 @@ def test_closed_withdrawn_and_vanished_postings(sqlite_url):
         gone = sorted(n for n, fate in fates.items() if fate["kind"] == "gone")
         listed = sorted(replica.site.reachable() - set(gone))
         closed, vanished = listed[:2], listed[2:5]
-        replica.site.close_postings(closed, date.today() - timedelta(days=1))
+        replica.site.reschedule(closed, date.today() - timedelta(days=1))
         replica.site.withdraw(vanished)
         quick = run_crawl(base_url, sqlite_url, settings=capped, timeout=240)
         before = stored_rows(sqlite_url)

@@ -196,12 +196,13 @@ class Site:
             "listing_updated_at": spec.listing_updated_at,
         }
 
-    def close_postings(self, post_numbers: list[str], closed_on: date) -> None:
-        """Move postings' closing date back to ``closed_on`` (a change their listing shows)."""
+    def reschedule(self, post_numbers: list[str], closing_date: date) -> None:
+        """Move postings' closing date to ``closing_date`` (a change their listing shows): back to close
+        them, forward to keep them open."""
         with self._lock:
             for post_number in post_numbers:
                 self._postings[post_number] = replace(
-                    self._postings[post_number], closing_date=closed_on, listing_updated_at=self._tick()
+                    self._postings[post_number], closing_date=closing_date, listing_updated_at=self._tick()
                 )
 
     def withdraw(self, post_numbers: list[str]) -> None:

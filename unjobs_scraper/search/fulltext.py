@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORDS = re.compile(r"\w+")
 
 
@@ -23,16 +22,24 @@ def _quoted(text: str) -> str | None:
 def fts5_query(q: str) -> str | None:
     """The FTS5 query for ``q``; None when it asks for no word at all (it matches nothing)."""
     groups: list[tuple[list[str], list[str]]] = [([], [])]
-    for match in _TOKEN.finditer(q):
-        negated, phrase, bare = match.group(1), match.group(2), match.group(3)
-        if bare is not None and bare.lower() == "or":
-            groups.append(([], []))
-            continue
-        if bare is not None:
-            negated, phrase = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
-        term = _quoted(phrase)
-        if term is not None:
+
+    def add(text: str, negated: bool) -> None:
+        if (term := _quoted(text)) is not None:
             groups[-1][1 if negated else 0].append(term)
+
+    # A quote opens a phrase wherever it stands, and one left open runs to the end, as PostgreSQL reads it.
+    negate_phrase = False
+    for index, part in enumerate(q.split('"')):
+        if index % 2:
+            add(part, negate_phrase)
+            continue
+        words = part.split()
+        negate_phrase = bool(words) and words[-1] == "-" and part.endswith("-")
+        for word in words[:-1] if negate_phrase else words:
+            if word.lower() == "or":
+                groups.append(([], []))
+            else:
+                add(word.lstrip("-"), word.startswith("-"))
     clauses = []
     for wanted, unwanted in groups:
         if not wanted:  # FTS5 has no "everything but": a group of exclusions alone is dropped
