@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_WORDS = re.compile(r"\w+")
+_WORDS = re.compile(r"[^\W_]+")
+"""Letters and digits, as FTS5's unicode61 tokenizer reads words."""
 
 
 def _quoted(text: str) -> str | None:
