@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 
 import pytest
 
@@ -15,6 +16,7 @@ from unjobs_scraper.commands.reparse import PROGRESS_STATE, reparse
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.columns import JOB_AD_FIELDS
+from unjobs_scraper.storage.schema import Lifecycle
 
 pytestmark = pytest.mark.crawl
 
@@ -130,3 +132,34 @@ def test_status_reports_the_job_ads_fill_rates(crawled):
     assert rates["country_code"] == rates["deadline"] == rates["languages"] == 1.0
     assert 0 < rates["home_based"] < 1
     assert "job ads, share with a value: grade " in run_scrapy(url, "status").stdout
+
+
+def test_every_export_format_honours_lifecycle(crawled, tmp_path):
+    """``--lifecycle closed`` writes the closed postings in every format, JSON-LD included."""
+    _, url = crawled
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(parse_database_url(url).location, copy)
+    copy_url = f"sqlite:///{copy}"
+    store = open_storage(parse_database_url(copy_url))
+    try:
+        closed = sorted(job_ads(copy_url))[:7]
+        store.postings.write_lifecycle(closed, Lifecycle.CLOSED)
+    finally:
+        store.close()
+
+    def exported(file_format: str, *lifecycle: str) -> list[str]:
+        out = tmp_path / f"out.{file_format}"
+        result = run_scrapy(copy_url, "export", "--format", file_format, *lifecycle, "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        if file_format == "jobposting":
+            return sorted(p["identifier"]["value"] for p in json.loads(out.read_text())["@graph"])
+        if file_format == "csv":
+            with out.open(newline="", encoding="utf-8") as f:
+                return sorted(row["post_number"] for row in csv.DictReader(f))
+        return sorted(json.loads(line)["post_number"] for line in out.read_text().splitlines())
+
+    for file_format in ("jsonl", "csv", "jobposting"):
+        assert exported(file_format, "--lifecycle", "closed") == closed, file_format
+        assert len(exported(file_format, "--lifecycle", "open")) == 60 - len(closed), file_format
+    assert len(exported("jobposting")) == 60 - len(closed), "JSON-LD: the open postings unless asked"
+    assert len(exported("jsonl")) == 60, "JSON Lines: every posting unless asked"
