@@ -18,17 +18,19 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import feedparser
+import psycopg
 import pytest
 
 from tests.crawling import run_crawl
-from tests.databases import stored_rows, temporary_postgres_schema
+from tests.databases import POSTGRES_URL, posting_status, stored_rows, temporary_postgres_schema
 from tests.replica import Replica
-from unjobs_scraper.config import parse_database_url
+from unjobs_scraper.config import ConfigError, parse_database_url
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.jobads.requirements import EDUCATION_LEVELS
+from unjobs_scraper.storage import open_storage
 from unjobs_scraper.web.server import WebServer
 
 POSTINGS, SEED = 160, 91
@@ -414,3 +416,50 @@ def test_the_web_process_keeps_the_dashboards_rules(searched):
         urllib.request.urlopen(request, timeout=10)
     refused.value.close()
     assert refused.value.code == 403
+
+
+def test_the_api_serves_through_a_role_that_may_only_read():
+    """What the API service of docker-compose.yml does: the dashboard, API and feeds on a role with
+    SELECT only (deploy/postgres/reader.sh), started with --read-only: no migration, no requeue."""
+    with temporary_postgres_schema() as url:
+        storage = open_storage(parse_database_url(url))
+        try:
+            for number in ("1758000000001", "1758000000002"):
+                posting_status(storage).succeed({"post_number": number, "source_url": f"https://unjobs.org/vacancies/{number}",
+                                                 "post_name": "Officer", "post_content": "Text."})
+        finally:
+            storage.close()
+        schema = parse_qs(urlsplit(url).query)["options"][0].removeprefix("-csearch_path=")
+        reader = f"reader_{schema}"
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE ROLE "{reader}" LOGIN')
+            admin.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{reader}"')
+            admin.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{reader}"')
+        reader_url = url.replace("postgres@", f"{reader}@")
+        try:
+            with pytest.raises(ConfigError, match=r"^DATABASE_URL: cannot migrate "):
+                open_storage(parse_database_url(reader_url))  # a role that may only read cannot migrate
+            database = Database(parse_database_url(reader_url), migrate=False)
+            server = WebServer(database, "127.0.0.1", 0, read_only=True).start()
+            try:
+                status, page = api(server, "api/v1/postings")
+                assert status == 200 and len(page["items"]) == 2
+                assert get(server, "feeds/postings.atom")[0] == 200 and get(server, "")[0] == 200
+                form = urlencode({"token": server.token}).encode()
+                request = urllib.request.Request(f"{server.url}requeue", data=form, method="POST")
+                with pytest.raises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(request, timeout=10)
+                refused.value.close()
+                assert refused.value.code == 403
+            finally:
+                server.stop()
+                database.close()
+        finally:
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+                admin.execute(f'DROP OWNED BY "{reader}"')
+                admin.execute(f'DROP ROLE "{reader}"')
+
+
+def test_a_read_only_start_on_a_schema_not_yet_migrated_fails_in_one_line(tmp_path):
+    with pytest.raises(ConfigError, match=r"^DATABASE_URL: .* has schema version 0, this code needs \d+: run any command"):
+        open_storage(parse_database_url(f"sqlite:///{tmp_path / 'empty.sqlite3'}"), migrate=False)

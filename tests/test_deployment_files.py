@@ -14,7 +14,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_compose_runs_the_whole_production_set():
-    assert set(SERVICES) == {"postgres", "redis", "scrapyd", "worker", "seeder"}
+    assert set(SERVICES) == {"postgres", "redis", "scrapyd", "worker", "seeder", "api"}
     assert SERVICES["postgres"]["image"] == "postgres:16"
     assert SERVICES["redis"]["image"] == "redis:7"
 
@@ -45,6 +45,18 @@ def test_workers_scale_and_wait_for_the_seeder():
         assert set(service["depends_on"]) == {"postgres", "redis"}
         assert service["environment"]["REDIS_URL"].startswith("redis://:${REDIS_PASSWORD")
         assert service["environment"]["DATABASE_URL"].startswith("postgresql://")
+
+
+def test_the_api_reads_through_a_read_only_role_with_a_token():
+    api = SERVICES["api"]
+    assert api["command"][:2] == ["scrapy", "dashboard"] and "--read-only" in api["command"]
+    assert api["environment"]["DATABASE_URL"].startswith("postgresql://unjobs_reader:${READER_PASSWORD")
+    assert api["environment"]["API_TOKEN"].startswith("${API_TOKEN")
+    init = SERVICES["postgres"]["volumes"][1].split(":")
+    assert init[1] == "/docker-entrypoint-initdb.d/reader.sh"
+    script = (ROOT / init[0]).read_text()
+    assert "GRANT SELECT ON ALL TABLES" in script and "ALTER DEFAULT PRIVILEGES" in script
+    assert not re.search(r"GRANT (INSERT|UPDATE|DELETE|ALL)", script)
 
 
 def test_secrets_come_from_the_environment_and_are_documented():

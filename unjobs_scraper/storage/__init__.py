@@ -112,7 +112,12 @@ def open_storage(target: DatabaseTarget, outage_timeout: float = 300.0, migrate:
         raise ConfigError(f"DATABASE_URL: cannot open {target.display}: {reason}") from None
     storage = Storage(dialect)
     if migrate:
-        storage.migrate()
+        try:
+            storage.migrate()
+        except Exception as exc:  # a role that may not create tables, say: one line, the connection closed
+            storage.close()
+            reason = target.redact(" ".join(str(exc).split())) or type(exc).__name__
+            raise ConfigError(f"DATABASE_URL: cannot migrate {target.display}: {reason}") from None
         return storage
     try:
         version = storage.schema_version()
