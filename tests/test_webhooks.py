@@ -6,18 +6,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+import subprocess
+import sys
 import urllib.request
 
 import pytest
 
-from tests.crawling import run_crawl, run_scrapy, start_crawl
+from tests.crawling import PROJECT_ROOT, run_crawl, run_scrapy, start_crawl
 from tests.databases import memory_storage, posting_status, stored_rows, temporary_postgres_schema
 from tests.receiver import Receiver, Silent
 from tests.replica import Replica
 from tests.services import finish, wait_until
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.database import Database
-from unjobs_scraper.search.notify import Notifier
+from unjobs_scraper.search.notify import Notifier, post, signature
 from unjobs_scraper.search.query import PostingFilters, parse
 from unjobs_scraper.storage import open_storage
 from unjobs_scraper.web.server import WebServer
@@ -131,3 +134,44 @@ def test_cursor_pages_miss_and_repeat_nothing_while_a_crawl_inserts(tmp_path):
     assert cursor is None
     assert len(walked) == len(set(walked)), "a posting came twice"
     assert before <= set(walked), "a posting was missed"
+
+
+def test_the_example_receiver_checks_signatures_and_handles_a_key_once(tmp_path):
+    """``scripts/webhook_receiver.py``, as the README runs it, fed by the notifier's own POST."""
+    port = free_port()
+    out = tmp_path / "receiver.out"
+    with out.open("w") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scripts.webhook_receiver", "--port", str(port), "--secret", "S3cret"],
+            cwd=PROJECT_ROOT, stdout=stdout, stderr=subprocess.STDOUT,
+        )
+    try:
+        body = json.dumps({"search": "p3", "posting": {"post_number": "1758015049233", "post_name": "Programme Officer",
+                                                       "source_url": "https://unjobs.org/vacancies/1758015049233"}}).encode()
+        url = f"http://127.0.0.1:{port}/hook"
+
+        def send(secret: str) -> int:
+            headers = {"X-Unjobs-Signature": signature(secret, body), "Idempotency-Key": "p3:1758015049233:x"}
+            return post(url, body, headers, timeout=5)
+
+        wait_until(lambda: _answers(send, "S3cret"), timeout=30)
+        assert send("S3cret") == 204 and send("wrong") == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    lines = out.read_text().splitlines()
+    assert lines.count("p3: 1758015049233 Programme Officer (https://unjobs.org/vacancies/1758015049233)") == 1
+    assert "rejected: bad signature" in lines
+
+
+def _answers(send, secret: str) -> bool:
+    try:
+        return send(secret) == 204
+    except OSError:
+        return False  # not listening yet
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
