@@ -58,6 +58,30 @@ _FTS5_ROW = "{row}.post_number, COALESCE({row}.post_name, {row}.listing_title), 
 def _fts5_values(row: str) -> str:
     return _FTS5_ROW.format(row=row)
 
+
+FACT_POSTING_COLUMNS = "crawled_at, lifecycle, closing_date, listing_updated_at, created_at, organization_name, location_city"
+"""The postings' columns a posting's facts are made of: a change to one of them makes them again."""
+FACT_JOB_AD_COLUMNS = ("country_code", "grade", "grade_category", "contract_type", "home_based",
+                       "min_years_experience", "education_level", "languages")
+"""The job ad's fields a search filters and counts by, copied as they are."""
+_FACTS = (
+    "INSERT INTO posting_facts (id, post_number, lifecycle, deadline, updated, organization_name, city, "
+    + ", ".join(FACT_JOB_AD_COLUMNS) + ")"
+    " SELECT {row}.id, {row}.post_number, {row}.lifecycle, COALESCE({row}.closing_date, '9999-12-31'),"
+    " COALESCE({row}.listing_updated_at, {row}.created_at), {row}.organization_name, LOWER({row}.location_city), "
+    + ", ".join(f"j.{column}" for column in FACT_JOB_AD_COLUMNS)
+    + " FROM {source} LEFT JOIN job_ads j ON j.post_number = {row}.post_number"
+)
+"""A posting's facts from its row (``{row}``: NEW in a trigger, the table's alias in the migration)."""
+_FACTS_UPSERT = " ON CONFLICT (post_number) DO UPDATE SET " + ", ".join(
+    f"{column} = excluded.{column}"
+    for column in ("id", "lifecycle", "deadline", "updated", "organization_name", "city", *FACT_JOB_AD_COLUMNS)
+)
+_FACTS_FROM_JOB_AD = (
+    "UPDATE posting_facts SET " + ", ".join(f"{column} = {{row}}.{column}" for column in FACT_JOB_AD_COLUMNS)
+    + " WHERE post_number = {row}.post_number"
+)
+
 MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...] = (
     (
         1,
@@ -289,10 +313,78 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...]
                     " FROM raw_job_data",
                 ),
             },
-            # The API's orders and filters (docs/api.md): by deadline, by update time, by city.
-            "CREATE INDEX raw_job_data_deadline_idx ON raw_job_data (lifecycle, closing_date, post_number)",
-            "CREATE INDEX raw_job_data_listed_updated_idx ON raw_job_data (lifecycle, listing_updated_at, post_number)",
-            "CREATE INDEX job_ads_contract_idx ON job_ads (contract_type)",
+            # What a search filters, sorts and counts by, one narrow row per posting read at least once,
+            # kept by triggers on the postings and their job ads (storage/search.py): a search reads no
+            # description, joins nothing until its page is chosen, and pages along an index.
+            """
+            CREATE TABLE posting_facts (
+                post_number TEXT PRIMARY KEY,
+                id BIGINT NOT NULL,
+                lifecycle TEXT NOT NULL,
+                deadline {date} NOT NULL,
+                updated {timestamp} NOT NULL,
+                organization_name TEXT,
+                city TEXT,
+                country_code TEXT, grade TEXT, grade_category TEXT, contract_type TEXT, home_based BOOLEAN,
+                min_years_experience INTEGER, education_level TEXT, languages TEXT
+            )
+            """,
+            "CREATE INDEX posting_facts_deadline_idx ON posting_facts (lifecycle, deadline, post_number)",
+            "CREATE INDEX posting_facts_updated_idx ON posting_facts (lifecycle, updated, post_number)",
+            {
+                "postgresql": (
+                    f"""
+                    CREATE FUNCTION posting_facts_from_posting() RETURNS trigger LANGUAGE plpgsql
+                    SET search_path FROM CURRENT AS $$
+                    BEGIN
+                        IF NEW.crawled_at IS NULL THEN
+                            DELETE FROM posting_facts WHERE post_number = NEW.post_number;
+                        ELSE
+                            {_FACTS.format(row="NEW", source="(SELECT 1) AS one")}{_FACTS_UPSERT};
+                        END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_facts AFTER INSERT OR UPDATE OF {FACT_POSTING_COLUMNS}
+                    ON raw_job_data FOR EACH ROW EXECUTE FUNCTION posting_facts_from_posting()
+                    """,
+                    f"""
+                    CREATE FUNCTION posting_facts_from_job_ad() RETURNS trigger LANGUAGE plpgsql
+                    SET search_path FROM CURRENT AS $$
+                    BEGIN
+                        {_FACTS_FROM_JOB_AD.format(row="NEW")};
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE TRIGGER job_ads_facts AFTER INSERT OR UPDATE ON job_ads
+                    FOR EACH ROW EXECUTE FUNCTION posting_facts_from_job_ad()
+                    """,
+                ),
+                "sqlite": (
+                    f"""
+                    CREATE TRIGGER raw_job_data_facts_insert AFTER INSERT ON raw_job_data WHEN new.crawled_at IS NOT NULL
+                    BEGIN
+                        {_FACTS.format(row="new", source="(SELECT 1) AS one")} WHERE true{_FACTS_UPSERT};
+                    END
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_facts_update AFTER UPDATE OF {FACT_POSTING_COLUMNS} ON raw_job_data
+                    BEGIN
+                        DELETE FROM posting_facts WHERE post_number = new.post_number AND new.crawled_at IS NULL;
+                        {_FACTS.format(row="new", source="(SELECT 1) AS one")} WHERE new.crawled_at IS NOT NULL{_FACTS_UPSERT};
+                    END
+                    """,
+                    f"""
+                    CREATE TRIGGER job_ads_facts_insert AFTER INSERT ON job_ads BEGIN {_FACTS_FROM_JOB_AD.format(row="new")}; END
+                    """,
+                    f"""
+                    CREATE TRIGGER job_ads_facts_update AFTER UPDATE ON job_ads BEGIN {_FACTS_FROM_JOB_AD.format(row="new")}; END
+                    """,
+                ),
+            },
+            _FACTS.format(row="p", source="raw_job_data p") + " WHERE p.crawled_at IS NOT NULL",
             # Saved searches (``scrapy searches``), the postings each has matched, and webhook deliveries
             # with a row per try.
             """

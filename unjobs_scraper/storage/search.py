@@ -1,19 +1,24 @@
 """Searching the stored postings: the query API's pages, facets and postings (``docs/api.md``).
 
+A search reads ``posting_facts``, one narrow row per posting read at least once (its lifecycle,
+sort keys, organization, city and the job ad's fields), kept by triggers (migration 8): it reads
+no description and joins nothing until its page is chosen. Pages are keyset pages along
+``(lifecycle, key, post_number)`` indexes, so a page costs the same however deep it is, and rows
+inserted meanwhile never shift the ones after the cursor.
+
 Full text is the database's own: PostgreSQL's ``posting_search`` tsvectors (GIN index,
 ``websearch_to_tsquery`` with the accent-folding ``unjobs_search`` configuration), SQLite's FTS5
-table of the same name. Pages are keyset pages in the order of their sort, so a page costs the
-same however deep it is, and rows inserted meanwhile never shift the ones after the cursor.
-Every value reaches SQL as a parameter.
+table of the same name. Every value reaches SQL as a parameter.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from unjobs_scraper.jobads.languages import LANGUAGES
 from unjobs_scraper.jobads.requirements import EDUCATION_LEVELS
 from unjobs_scraper.search.fulltext import fts5_query
 from unjobs_scraper.search.query import PostingFilters, PostingQuery, decode_cursor, encode_cursor
@@ -26,17 +31,20 @@ PUBLISHED_COLUMNS = (
     "listing_updated_at", "crawled_at",
 )
 """A posting's stored fields that the API, the feeds and the webhooks publish, under their names."""
-UPDATED = "COALESCE(p.listing_updated_at, p.created_at)"
-"""A posting's update time: the site's ("Updated:" on its listing), else when it was first stored."""
-SORT_KEYS = {"deadline": "COALESCE(p.closing_date, '9999-12-31')", "-updated": UPDATED}
-"""Each sort's key (with the post number after it); ``relevance``'s is the text rank."""
+NO_DEADLINE = "9999-12-31"
+"""``posting_facts.deadline`` of a posting without a closing date: last in deadline order."""
+SORT_KEYS = {"deadline": "f.deadline", "-updated": "f.updated"}
+"""Each sort's key (with the post number after it); ``relevance``'s is the text rank. ``updated``
+is the site's update time ("Updated:" on its listing), else when the posting was first stored."""
 DESCENDING = {"deadline": False, "-updated": True, "relevance": True}
 FACETS = {
-    "grade_category": "j.grade_category", "grade": "j.grade", "country": "j.country_code",
-    "organization": "p.organization_name", "contract_type": "j.contract_type",
+    "grade_category": "grade_category", "grade": "grade", "country": "country_code",
+    "organization": "organization_name", "contract_type": "contract_type",
 }
 """The facets counted per value (``GET /api/v1/facets``), and required languages besides."""
 FACET_VALUES = 50
+SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
+"""A page's rows: the facts chosen, then the posting and job ad of each."""
 
 
 def fulltext(dialect_name: str, q: str) -> tuple[str, str, dict[str, Any]]:
@@ -46,6 +54,12 @@ def fulltext(dialect_name: str, q: str) -> tuple[str, str, dict[str, Any]]:
         return "id", "posting_search.document @@ websearch_to_tsquery('unjobs_search', %(q)s)", {"q": q}
     match = fts5_query(q)
     return "rowid", "posting_search MATCH %(q)s" if match else "1 = 0", {"q": match}
+
+
+@cache
+def _required(languages: str | None) -> tuple[str, ...]:
+    """The languages a job ad's ``languages`` JSON requires (parsed once per distinct value)."""
+    return tuple(code for code, need in json.loads(languages).items() if need == "required") if languages else ()
 
 
 @dataclass(frozen=True)
@@ -74,61 +88,66 @@ def _job_ad(row: dict[str, Any], sources: bool = False) -> dict[str, Any] | None
 
 
 class SearchRepository(Repository):
-    def _matching(self, filters: PostingFilters) -> tuple[str, list[str], dict[str, Any]]:
-        """FROM (postings, their job ads, the full-text table when ``q``), conditions, parameters."""
-        source = f"{TABLE} p LEFT JOIN job_ads j ON j.post_number = p.post_number"
-        conditions = ["p.crawled_at IS NOT NULL"]
+    def _conditions(self, filters: PostingFilters, ranked: bool = False) -> tuple[str, list[str], dict[str, Any]]:
+        """The full-text join when ``ranked``, and the conditions on ``posting_facts f``, with their parameters."""
+        conditions: list[str] = []
         params: dict[str, Any] = {}
 
         def equal(column: str, name: str, value: Any) -> None:
-            conditions.append(f"{column} = %({name})s")
+            conditions.append(f"f.{column} = %({name})s")
             params[name] = value
 
         if filters.lifecycle != "any":
-            equal("p.lifecycle", "lifecycle", filters.lifecycle)
+            equal("lifecycle", "lifecycle", filters.lifecycle)
         if filters.organization:
-            equal("p.organization_name", "organization", filters.organization)
+            equal("organization_name", "organization", filters.organization)
         if filters.country:
-            equal("j.country_code", "country", filters.country)
+            equal("country_code", "country", filters.country)
         if filters.city:
-            conditions.append("LOWER(p.location_city) = LOWER(%(city)s)")
-            params["city"] = filters.city
-        for name, column in (("grade", "j.grade"), ("grade_category", "j.grade_category")):
+            equal("city", "city", filters.city.lower())
+        for name in ("grade", "grade_category"):
             if values := getattr(filters, name):
-                condition, keyed = self.where_in(column, list(values), key=name)
+                condition, keyed = self.where_in(f"f.{name}", list(values), key=name)
                 conditions.append(condition)
                 params.update(keyed)
         if filters.contract_type:
-            equal("j.contract_type", "contract_type", filters.contract_type)
+            equal("contract_type", "contract_type", filters.contract_type)
         if filters.home_based is not None:
-            equal("j.home_based", "home_based", filters.home_based)
+            equal("home_based", "home_based", filters.home_based)
         if filters.language:  # languages is JSON with sorted keys: {"en": "required", "fr": "desirable"}
-            conditions.append("j.languages LIKE %(language)s")
+            conditions.append("f.languages LIKE %(language)s")
             wanted = '"required"' if filters.required_languages else ""
             params["language"] = f'%"{filters.language}": {wanted}%'
         if filters.max_years is not None:
-            conditions.append("(j.min_years_experience IS NULL OR j.min_years_experience <= %(max_years)s)")
+            conditions.append("(f.min_years_experience IS NULL OR f.min_years_experience <= %(max_years)s)")
             params["max_years"] = filters.max_years
         if filters.education:
             accepted = EDUCATION_LEVELS[: EDUCATION_LEVELS.index(filters.education) + 1]
-            condition, keyed = self.where_in("j.education_level", list(accepted), key="education")
-            conditions.append(f"(j.education_level IS NULL OR {condition})")
+            condition, keyed = self.where_in("f.education_level", list(accepted), key="education")
+            conditions.append(f"(f.education_level IS NULL OR {condition})")
             params.update(keyed)
         if filters.deadline_after:
-            conditions.append("p.closing_date >= %(deadline_after)s")
-            params["deadline_after"] = filters.deadline_after
+            conditions.append("f.deadline >= %(deadline_after)s AND f.deadline < %(no_deadline)s")
+            params.update(deadline_after=filters.deadline_after, no_deadline=NO_DEADLINE)
         if filters.deadline_before:
-            conditions.append("p.closing_date <= %(deadline_before)s")
+            conditions.append("f.deadline <= %(deadline_before)s")
             params["deadline_before"] = filters.deadline_before
         if filters.updated_since:
-            conditions.append(f"{UPDATED} >= %(updated_since)s")
+            conditions.append("f.updated >= %(updated_since)s")
             params["updated_since"] = filters.updated_since
+        join = ""
         if filters.q:
             key, condition, keyed = fulltext(self.dialect.name, filters.q)
-            source += f" JOIN posting_search ON posting_search.{key} = p.id"
-            conditions.append(condition)
             params.update(keyed)
-        return source, conditions, params
+            if ranked:
+                join = f" JOIN posting_search ON posting_search.{key} = f.id"
+                conditions.append(condition)
+            else:
+                # Membership, not a join: the page is read along the sort's index, each row checked
+                # against the matches (SQLite's "+" keeps it from driving the query by them instead).
+                probe = "+f.id" if self.dialect.name == "sqlite" else "f.id"
+                conditions.append(f"{probe} IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})")
+        return join, conditions or ["1 = 1"], params
 
     def _rank(self) -> str:
         """Higher is more relevant: title and post number weigh most, then organization, then text.
@@ -149,17 +168,21 @@ class SearchRepository(Repository):
     def page(self, query: PostingQuery, with_description: bool = False) -> SearchPage:
         """One page of matching postings in the query's order, and the cursor of the next
         (``with_description``: each with its Markdown ``post_content``, for a feed)."""
-        source, conditions, params = self._matching(query)
-        key = self._rank() if query.sort == "relevance" else SORT_KEYS[query.sort]
+        ranked = query.sort == "relevance"
+        join, conditions, params = self._conditions(query, ranked)
+        key = self._rank() if ranked else SORT_KEYS[query.sort]
         descending = DESCENDING[query.sort]
-        if query.cursor:
+        if query.cursor:  # (key, post number) past the cursor's, written so the key's index bounds it
             params["after_key"], params["after_number"] = decode_cursor(query.cursor, query.sort)
-            conditions.append(f"({key}, p.post_number) {'<' if descending else '>'} (%(after_key)s, %(after_number)s)")
+            beyond, at_or_beyond = ("<", "<=") if descending else (">", ">=")
+            conditions.append(
+                f"{key} {at_or_beyond} %(after_key)s AND ({key} {beyond} %(after_key)s OR f.post_number {beyond} %(after_number)s)"
+            )
         order = "DESC" if descending else "ASC"
         description = ", p.post_content" if with_description else ""
         rows = self.dialect.execute(
-            f"SELECT {self._published()}{description}, {key} AS sort_key FROM {source} WHERE {' AND '.join(conditions)}"
-            f" ORDER BY sort_key {order}, p.post_number {order} LIMIT %(limit)s",
+            f"SELECT {self._published()}{description}, {key} AS sort_key FROM {SOURCE}{join}"
+            f" WHERE {' AND '.join(conditions)} ORDER BY {key} {order}, f.post_number {order} LIMIT %(limit)s",
             {**params, "limit": query.limit + 1},
         )
         more = len(rows) > query.limit
@@ -173,29 +196,27 @@ class SearchRepository(Repository):
         return SearchPage(items, next_cursor)
 
     def facets(self, filters: PostingFilters) -> dict[str, Any]:
-        """How many matching postings have each value (the most frequent ``FACET_VALUES``), and the total."""
-        source, conditions, params = self._matching(filters)
-        where = " AND ".join(conditions)
-        languages = ", ".join(
-            f"SUM(CASE WHEN j.languages LIKE %(required_{code})s THEN 1 ELSE 0 END) AS {code}" for code in LANGUAGES
+        """How many matching postings have each value (the most frequent ``FACET_VALUES``), and the total.
+
+        One pass, on both backends: the matching facts grouped by every facet at once (a few
+        thousand combinations at most), each facet then summed from them."""
+        join, conditions, params = self._conditions(filters)
+        columns = ", ".join(f"f.{column}" for column in (*FACETS.values(), "languages"))
+        combinations = self.dialect.execute(
+            f"SELECT {columns}, COUNT(*) AS n FROM posting_facts f{join} WHERE {' AND '.join(conditions)} GROUP BY {columns}",
+            params,
         )
-        required = {f"required_{code}": f'%"{code}": "required"%' for code in LANGUAGES}
-        totals = self.dialect.execute(
-            f"SELECT COUNT(*) AS total, {languages} FROM {source} WHERE {where}", {**params, **required}
-        )[0]
-        counts: dict[str, Any] = {"total": totals.pop("total")}
-        for name, column in FACETS.items():
-            rows = self.dialect.execute(
-                f"SELECT {column} AS value, COUNT(*) AS n FROM {source} WHERE {where} AND {column} IS NOT NULL"
-                f" GROUP BY {column} ORDER BY n DESC, value LIMIT {FACET_VALUES}",
-                params,
-            )
-            counts[name] = [{"value": row["value"], "count": row["n"]} for row in rows]
-        counts["language"] = [
-            {"value": code, "count": totals[code] or 0}
-            for code in sorted(LANGUAGES, key=lambda code: (-(totals[code] or 0), code))
-            if totals[code]
-        ]
+        counted = {name: Counter() for name in (*FACETS, "language")}
+        for row in combinations:
+            for name, column in FACETS.items():
+                if row[column] is not None:
+                    counted[name][row[column]] += row["n"]
+            for code in _required(row["languages"]):
+                counted["language"][code] += row["n"]
+        counts: dict[str, Any] = {"total": sum(row["n"] for row in combinations)}
+        for name, counter in counted.items():
+            ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+            counts[name] = [{"value": value, "count": n} for value, n in ranked]
         return counts
 
     def posting(self, post_number: str) -> dict[str, Any] | None:
@@ -215,21 +236,12 @@ class SearchRepository(Repository):
 
     def matching(self, filters: PostingFilters, changed_since) -> list[dict[str, Any]]:
         """The postings stored (read again) since ``changed_since`` that match: a saved search's news."""
-        source, conditions, params = self._matching(filters)
+        _, conditions, params = self._conditions(filters)
         rows = self.dialect.execute(
-            f"SELECT {self._published()} FROM {source} WHERE {' AND '.join(conditions)}"
-            " AND p.crawled_at >= %(changed_since)s ORDER BY p.post_number",
+            f"SELECT {self._published()} FROM {SOURCE} WHERE {' AND '.join(conditions)}"
+            " AND p.crawled_at >= %(changed_since)s ORDER BY f.post_number",
             {**params, "changed_since": changed_since},
         )
         for row in rows:
             row["job_ad"] = _job_ad(row)
         return rows
-
-    def changed(self, post_numbers: list[str], changed_since) -> set[str]:
-        """Which of these postings were stored again since then."""
-        condition, params = self.where_in("post_number", post_numbers)
-        rows = self.dialect.execute(
-            f"SELECT post_number FROM {TABLE} WHERE {condition} AND crawled_at >= %(since)s",
-            {**params, "since": changed_since},
-        )
-        return {row["post_number"] for row in rows}
