@@ -329,8 +329,10 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...]
                 min_years_experience INTEGER, education_level TEXT, languages TEXT
             )
             """,
-            "CREATE INDEX posting_facts_deadline_idx ON posting_facts (lifecycle, deadline, post_number)",
-            "CREATE INDEX posting_facts_updated_idx ON posting_facts (lifecycle, updated, post_number)",
+            "CREATE UNIQUE INDEX posting_facts_id_idx ON posting_facts (id)",  # a full-text match's facts
+            # The two orders, each with the id a full-text match is checked by (no row read for it).
+            "CREATE INDEX posting_facts_deadline_idx ON posting_facts (lifecycle, deadline, post_number, id)",
+            "CREATE INDEX posting_facts_updated_idx ON posting_facts (lifecycle, updated, post_number, id)",
             {
                 "postgresql": (
                     f"""

@@ -44,7 +44,7 @@ FACETS = {
 """The facets counted per value (``GET /api/v1/facets``), and required languages besides."""
 FACET_VALUES = 50
 SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
-"""A page's rows: the facts chosen, then the posting and job ad of each."""
+"""The facts joined with their postings and job ads (a saved search's news)."""
 
 
 def fulltext(dialect_name: str, q: str) -> tuple[str, str, dict[str, Any]]:
@@ -180,9 +180,13 @@ class SearchRepository(Repository):
             )
         order = "DESC" if descending else "ASC"
         description = ", p.post_content" if with_description else ""
+        # The page is chosen on the facts alone, then its postings and job ads are read.
         rows = self.dialect.execute(
-            f"SELECT {self._published()}{description}, {key} AS sort_key FROM {SOURCE}{join}"
-            f" WHERE {' AND '.join(conditions)} ORDER BY {key} {order}, f.post_number {order} LIMIT %(limit)s",
+            f"SELECT {self._published()}{description}, f.sort_key FROM"
+            f" (SELECT f.post_number, {key} AS sort_key FROM posting_facts f{join} WHERE {' AND '.join(conditions)}"
+            f"  ORDER BY {key} {order}, f.post_number {order} LIMIT %(limit)s) AS f"
+            f" JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
+            f" ORDER BY f.sort_key {order}, f.post_number {order}",
             {**params, "limit": query.limit + 1},
         )
         more = len(rows) > query.limit
