@@ -1,4 +1,4 @@
-# One image for the crawler workers, the seeder and scrapyd.
+# One image for the crawler workers, the seeder, scrapyd and the API (scrapy dashboard).
 FROM python:3.11-slim
 
 # Debian's Chromium: the browser scrapy-playwright drives for Cloudflare challenges.

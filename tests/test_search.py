@@ -33,6 +33,7 @@ from unjobs_scraper.search.query import (
     encode_cursor,
     parse,
 )
+from unjobs_scraper.storage import search as search_storage
 from unjobs_scraper.web.feeds import atom
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -110,8 +111,12 @@ ADS = {
 }
 
 
-@pytest.fixture
-def ads(store):
+@pytest.fixture(params=["named", "checked"])
+def ads(store, request, monkeypatch):
+    """The ads on either backend, full-text matches found both ways: named by id (few), or checked
+    one by one along the page's index (many: here, any)."""
+    if request.param == "checked":
+        monkeypatch.setattr(search_storage, "FEW_MATCHES", 0)
     status = posting_status(store)
     for number, (title, organization, city, country, text) in ADS.items():
         status.succeed({"post_number": number, "source_url": f"https://unjobs.org/vacancies/{number}", "post_name": title,

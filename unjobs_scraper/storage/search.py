@@ -43,6 +43,8 @@ FACETS = {
 }
 """The facets counted per value (``GET /api/v1/facets``), and required languages besides."""
 FACET_VALUES = 50
+FEW_MATCHES = 1000
+"""Full-text matches few enough to be named by id (``SearchRepository._matched``)."""
 SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
 """The facts joined with their postings and job ads (a saved search's news)."""
 
@@ -138,16 +140,31 @@ class SearchRepository(Repository):
         join = ""
         if filters.q:
             key, condition, keyed = fulltext(self.dialect.name, filters.q)
-            params.update(keyed)
             if ranked:
                 join = f" JOIN posting_search ON posting_search.{key} = f.id"
                 conditions.append(condition)
+                params.update(keyed)
             else:
-                # Membership, not a join: the page is read along the sort's index, each row checked
-                # against the matches (SQLite's "+" keeps it from driving the query by them instead).
-                probe = "+f.id" if self.dialect.name == "sqlite" else "f.id"
-                conditions.append(f"{probe} IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})")
+                conditions.append(self._matched(key, condition, keyed, params))
         return join, conditions or ["1 = 1"], params
+
+    def _matched(self, key: str, condition: str, keyed: dict[str, Any], params: dict[str, Any]) -> str:
+        """The condition that a posting matches the full text, chosen by how many do.
+
+        Neither planner can tell a rare word from a common one well enough, so a bounded look
+        decides: up to ``FEW_MATCHES`` matches are named by id (their facts found by the id index);
+        more are checked one by one as the page is read along its sort's index, which soon finds
+        enough (SQLite's "+" keeps it from driving the query by the matches instead)."""
+        matches = self.dialect.execute(
+            f"SELECT posting_search.{key} AS id FROM posting_search WHERE {condition} LIMIT {FEW_MATCHES + 1}", keyed
+        )
+        if len(matches) <= FEW_MATCHES:
+            named, ids = self.where_in("f.id", [row["id"] for row in matches], key="match")
+            params.update(ids)
+            return named
+        params.update(keyed)
+        probe = "+f.id" if self.dialect.name == "sqlite" else "f.id"
+        return f"{probe} IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})"
 
     def _rank(self) -> str:
         """Higher is more relevant: title and post number weigh most, then organization, then text.
