@@ -18,6 +18,7 @@ from lxml import etree
 from scrapy.http import HtmlResponse
 
 from tests.databases import memory_storage, posting_status
+from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.jobads import derive
 from unjobs_scraper.jobads.schema_org import job_posting
 from unjobs_scraper.markdown import html_to_markdown
@@ -33,6 +34,7 @@ from unjobs_scraper.search.query import (
     encode_cursor,
     parse,
 )
+from unjobs_scraper.storage import open_storage, schema
 from unjobs_scraper.storage import search as search_storage
 from unjobs_scraper.web.feeds import atom
 
@@ -304,3 +306,21 @@ def test_a_hostile_description_comes_out_clean_from_every_output(fixture, tmp_pa
     for output, html in (("API", api_html), ("feed", feed_html), ("JSON-LD", json_ld), ("dashboard", description_html(row["post_content"]))):
         assert unsafe(html) == [], output
         assert "<p>" in html and "Advanced university degree" not in html, output  # the fixture's text, not the page's
+
+
+def test_the_migration_builds_full_text_and_facts_on_an_existing_database(database_url, monkeypatch):
+    """A database at version 7 with postings and job ads already stored: migration 8 indexes them."""
+    every = schema.MIGRATIONS
+    monkeypatch.setattr(schema, "MIGRATIONS", every[:7])
+    storage = open_storage(parse_database_url(database_url))
+    try:
+        assert storage.schema_version() == 7
+        posting_status(storage).succeed({"post_number": "1758000000009", "source_url": "https://unjobs.org/vacancies/1758000000009",
+                                         "post_name": "Oficial de evaluación", "post_content": "Bogotá.", "closing_date": date(2030, 1, 1)})
+        storage.job_ads.save([{"post_number": "1758000000009", "grade": "P-3", "grade_category": "professional"}])
+        monkeypatch.setattr(schema, "MIGRATIONS", every)
+        assert storage.migrate() == schema.LATEST_VERSION
+        assert [i["post_number"] for i in storage.search.page(PostingQuery(q="evaluacion bogota")).items] == ["1758000000009"]
+        assert [i["post_number"] for i in storage.search.page(PostingQuery(grade=["P-3"])).items] == ["1758000000009"]
+    finally:
+        storage.close()

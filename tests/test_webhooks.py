@@ -56,6 +56,11 @@ def test_a_recrawl_posts_one_signed_request_per_new_match_and_a_dead_receiver_ch
         received = list(receiver.received)
         quiet = run_scrapy(sqlite_url, "notify")
         listed = run_scrapy(sqlite_url, "searches", "list")
+        later = replica.site.update_listings(2)  # "updated" again: new matches, not sent by this crawl
+        unnotified = run_crawl(replica.base_url, sqlite_url, settings={"NOTIFY_AFTER_CRAWL": "0"})
+        after_unnotified = len(receiver.received)
+        notified = run_scrapy(sqlite_url, "notify", "-s", "WEBHOOK_TIMEOUT=1")
+        late = list(receiver.received)[after_unnotified:]
     assert again.returncode == 0, again.log[-3000:]
     want = {("pros", n) for n in new if truth[n]["grade_category"] == "professional"} | {("updated", n) for n in updated}
     got = [(r.path.strip("/"), r.payload["posting"]["post_number"]) for r in received]
@@ -76,6 +81,10 @@ def test_a_recrawl_posts_one_signed_request_per_new_match_and_a_dead_receiver_ch
     ]
     assert "unjobs-scraper: notify: " in again.log
     assert quiet.returncode == 0 and quiet.stdout.startswith("notify: 0 new matches queued, 0 delivered")
+    assert unnotified.returncode == 0 and "unjobs-scraper: notify" not in unnotified.log
+    assert after_unnotified == len(received)
+    assert notified.returncode == 0, notified.stderr
+    assert sorted(r.payload["posting"]["post_number"] for r in late) == sorted(set(later) - set(updated))
     pros = sum(name == "pros" for name, _ in want)
     assert f"pros  grade_category=professional&lifecycle=any  webhook {receiver.url('pros')}: {pros} delivered" in listed.stdout
 

@@ -47,7 +47,7 @@ class Database:
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
-                    store = store or open_storage(self.target, migrate=self.migrate)
+                    store = store or open_storage(self.target, migrate=self.migrate, quick_queries=True)
                     future.set_result(query(store, *args))
                 except BaseException as error:  # handed to the waiting request
                     future.set_exception(error)

@@ -92,17 +92,27 @@ class Storage:
         self.dialect.close()
 
 
-def open_storage(target: DatabaseTarget, outage_timeout: float = 300.0, migrate: bool = True) -> Storage:
+QUICK_QUERIES = "-c max_parallel_workers_per_gather=0"
+"""PostgreSQL settings for a web process's small queries: starting parallel workers costs them more
+than it saves (bench/api.py)."""
+
+
+def open_storage(
+    target: DatabaseTarget, outage_timeout: float = 300.0, migrate: bool = True, quick_queries: bool = False
+) -> Storage:
     """Connect and migrate; any failure is a ``ConfigError`` naming DATABASE_URL.
 
     ``outage_timeout``: how long a PostgreSQL server that goes away later is waited for.
     ``migrate`` False (a role that may only read): the schema must be the latest already.
+    ``quick_queries``: the web process's sessions (``QUICK_QUERIES``).
     """
     try:
         if target.backend == "postgresql":
             from unjobs_scraper.storage.postgres import PostgresDialect
 
-            dialect = PostgresDialect(target.location, outage_timeout, target.display, target.redact)
+            dialect = PostgresDialect(
+                target.location, outage_timeout, target.display, target.redact, QUICK_QUERIES if quick_queries else ""
+            )
         else:
             from unjobs_scraper.storage.sqlite import SqliteDialect
 

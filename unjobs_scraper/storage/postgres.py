@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
@@ -42,9 +43,12 @@ class PostgresDialect:
     }
 
     def __init__(
-        self, url: str, outage_timeout: float = 300.0, display: str = "the database", redact=lambda text: text
+        self, url: str, outage_timeout: float = 300.0, display: str = "the database", redact=lambda text: text,
+        session: str = "",
     ) -> None:
         self._url = url
+        self._options = " ".join(filter(None, (conninfo_to_dict(url).get("options"), session)))
+        """The URL's own ``options`` and ``session``'s (``-c name=value`` settings of every connection)."""
         self.outage_timeout = outage_timeout
         self.display = display
         self._redact = redact
@@ -58,6 +62,7 @@ class PostgresDialect:
     def _connect(self) -> psycopg.Connection:
         return psycopg.connect(
             self._url,
+            options=self._options or None,
             autocommit=True,
             row_factory=dict_row,
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
