@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -184,3 +185,26 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_searches_commands_name_what_is_wrong_in_one_line(sqlite_url):
+    def searches(*args: str):
+        return run_scrapy(sqlite_url, "searches", *args)
+
+    added = searches("add", "p3-french", "grade=P-3&language=fr&country=sen", "--webhook", "http://127.0.0.1:9/hook")
+    assert added.returncode == 0, added.stderr
+    assert "Saved search p3-french: country=SEN&grade=P-3&language=fr" in added.stdout
+    assert re.search(r"^Its secret \(X-Unjobs-Signature: sha256=HMAC of the body\): \S{20,}$", added.stdout, re.M)
+    for args, line in (
+        (("add", "bad", "max_years=many"), "unjobs-scraper: QUERY-STRING: max_years: "),
+        (("add", "bad", "contry=KEN"), "unjobs-scraper: QUERY-STRING: contry: not a parameter of the search"),
+        (("add", "bad name", "q=x"), "unjobs-scraper: NAME: "),
+        (("add", "p3-french", "q=x"), "unjobs-scraper: NAME: a search named 'p3-french' exists already"),
+        (("add", "hook", "q=x", "--webhook", "ftp://example.org/"), "unjobs-scraper: --webhook must be an http(s) URL"),
+        (("remove", "nothing"), "unjobs-scraper: NAME: no saved search named 'nothing'"),
+    ):
+        result = searches(*args)
+        assert result.returncode == 2 and result.stderr.startswith(line) and result.stderr.count("\n") == 1, (args, result.stderr)
+    assert searches("list").stdout.startswith("p3-french  country=SEN&grade=P-3&language=fr  webhook http://127.0.0.1:9/hook: 0 delivered")
+    assert searches("remove", "p3-french").returncode == 0
+    assert searches("list").stdout.startswith("No saved searches")

@@ -6,22 +6,17 @@ from __future__ import annotations
 
 import re
 import secrets
-import sys
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
 
-from unjobs_scraper.cli import CONFIGURATION_ERROR_EXIT_CODE, StoreCommand, open_configured_store
+from unjobs_scraper.cli import StoreCommand, one_line_errors, open_configured_store
+from unjobs_scraper.config import ConfigError
 from unjobs_scraper.search.notify import match_existing
 from unjobs_scraper.search.query import PostingFilters, SearchError, parse
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 """A search's name is part of its feed's URL: letters, digits, ``_``, ``.``, ``-``."""
-
-
-def fail(message: str) -> None:
-    print(f"unjobs-scraper: {message}", file=sys.stderr)
-    sys.exit(CONFIGURATION_ERROR_EXIT_CODE)
 
 
 class Command(StoreCommand):
@@ -38,32 +33,33 @@ class Command(StoreCommand):
 
     def run(self, args, opts) -> None:
         action, *rest = args or ["list"]
-        if action == "add" and len(rest) == 2:
-            return self.add(*rest, opts.webhook, opts.secret)
-        if action == "remove" and len(rest) == 1:
-            return self.remove(rest[0])
-        if action == "list" and not rest:
-            return self.list()
+        with one_line_errors():  # a bad name, query or webhook: one line naming it, exit code 2
+            if action == "add" and len(rest) == 2:
+                return self.add(*rest, opts.webhook, opts.secret)
+            if action == "remove" and len(rest) == 1:
+                return self.remove(rest[0])
+            if action == "list" and not rest:
+                return self.list()
         raise UsageError(f"expected {self.syntax()}")
 
     def add(self, name: str, query: str, webhook: str | None, secret: str | None) -> None:
         if not NAME.fullmatch(name):
-            fail(f"NAME: letters, digits, '_', '.' or '-' (at most 64), got {name!r}")
+            raise ConfigError(f"NAME: letters, digits, '_', '.' or '-' (at most 64), got {name!r}")
         try:
             filters = parse(PostingFilters, query)
         except SearchError as error:
-            fail(f"QUERY-STRING: {error}")
+            raise ConfigError(f"QUERY-STRING: {error}") from None
         if webhook and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).netloc):
-            fail(f"--webhook must be an http(s) URL, got {webhook!r}")
+            raise ConfigError(f"--webhook must be an http(s) URL, got {webhook!r}")
         if secret is not None and not webhook:
-            fail("--secret goes with --webhook")
+            raise ConfigError("--secret goes with --webhook")
         made = webhook and secret is None
         secret = secrets.token_urlsafe(24) if made else secret
         store = open_configured_store(self.settings)
         try:
             with store.dialect.transaction():
                 if not store.saved_searches.add(name, filters.query_string(), webhook, secret):
-                    fail(f"NAME: a search named {name!r} exists already (scrapy searches remove {name})")
+                    raise ConfigError(f"NAME: a search named {name!r} exists already (scrapy searches remove {name})")
                 known = match_existing(store, name, filters) if webhook else 0
         finally:
             store.close()
@@ -80,7 +76,7 @@ class Command(StoreCommand):
         finally:
             store.close()
         if not removed:
-            fail(f"NAME: no saved search named {name!r}")
+            raise ConfigError(f"NAME: no saved search named {name!r}")
         print(f"Removed saved search {name}")
 
     def list(self) -> None:

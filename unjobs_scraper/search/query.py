@@ -117,9 +117,6 @@ class PostingQuery(PostingFilters):
             raise ValueError("relevance needs q")
         return value
 
-    def filters(self) -> PostingFilters:
-        return PostingFilters(**self.model_dump(include=set(PostingFilters.model_fields), exclude_defaults=True))
-
 
 def _as_pairs(values: dict[str, Any]) -> list[tuple[str, str]]:
     pairs = []

@@ -37,9 +37,6 @@ def literal(value: StrEnum) -> str:
     return f"'{value}'"
 
 
-SEARCH_CONFIGURATION = "unjobs_search"
-"""PostgreSQL's text search configuration: ``simple`` (no language's stemming: ads are in English,
-French and Spanish) with accents folded by the ``unaccent`` dictionary."""
 _SEARCHED_DOCUMENT = """
     setweight(to_tsvector('unjobs_search', coalesce(NEW.post_number, '')), 'A')
     || setweight(to_tsvector('unjobs_search', coalesce(NEW.post_name, NEW.listing_title, '')), 'A')
@@ -241,7 +238,9 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...]
         (
             {
                 "postgresql": (
-                    # unaccent where it is, else in public (never in a schema that may be dropped).
+                    # The text search configuration unjobs_search: simple (no language's stemming: ads come in
+                    # English, French and Spanish) with accents folded by unaccent, the extension where it is
+                    # installed, else in public (never in a schema that may be dropped).
                     """
                     DO $$
                     DECLARE home text;
