@@ -5,7 +5,8 @@ the round trips each posting costs, all in one run.
 "Before" is a checkout of ``--before`` (default: the last commit before issue 19) made with
 ``git worktree`` for the run and removed after it; "after" is this checkout. Each crawl reads the
 same replica (``--postings``, 50 ms of site latency, 16 requests at a time) into a fresh schema,
-through a TCP proxy that counts round trips and delays every answer (``tests/dbproxy.py``); the
+through a TCP proxy in a process of its own that counts round trips and delays every answer
+(``tests/dbproxy.py``); the
 direct speed is each version's own crawl without the proxy. Runs are interleaved, so both
 versions see the same machine.
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from bench.report import write_section
 from tests.crawling import PROJECT_ROOT, run_crawl
 from tests.databases import stored_rows, temporary_postgres_schema
-from tests.dbproxy import DatabaseProxy
+from tests.dbproxy import ProxyProcess
 from tests.replica import Replica
 
 LATENCIES_MS = (0, 1, 5)
@@ -39,10 +40,11 @@ def crawl(replica: Replica, root: Path, latency_ms: float | None) -> dict:
             result = run_crawl(replica.base_url, url, timeout=1800, project_root=root)
             seconds, trips = time.perf_counter() - started, None
         else:
-            with DatabaseProxy(latency_ms=latency_ms) as proxy:
+            with ProxyProcess(latency_ms=latency_ms) as proxy:
                 started = time.perf_counter()
                 result = run_crawl(replica.base_url, proxy.url(url), timeout=1800, project_root=root)
-                seconds, trips = time.perf_counter() - started, proxy.round_trips
+                seconds = time.perf_counter() - started
+            trips = proxy.round_trips
         rows = stored_rows(url)
     processed = sum(row["status"] == "processed" for row in rows.values())
     assert result.returncode == 0 and processed == len(rows), result.log[-2000:]
@@ -90,8 +92,8 @@ def main() -> None:
         f" `{args.before}` (database writes on the reactor thread), \"after\" this checkout (a writer thread,"
         " batches of one round trip). \"Of direct\": postings/s against the same version's crawl"
         " without the proxy; \"of proxied at 0 ms\": against its crawl through the proxy with nothing"
-        " added, which isolates the latency from the proxy's own cost (it runs in Python threads in the"
-        " process that also serves the replica, on 2 cores).\n\n" + "\n".join(rows)
+        " added, which isolates the latency from the proxy's own cost (a Python process of its own, on a"
+        " machine of 2 cores that also runs the crawl, the replica and PostgreSQL).\n\n" + "\n".join(rows)
     )
     print(body)
     write_section("database_latency", body)

@@ -9,12 +9,22 @@ server→client chunk: a database that far away (``bench/database_latency.py``).
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 UPSTREAM = ("127.0.0.1", 5432)
+
+
+def proxied(database_url: str, port: int) -> str:
+    """``database_url`` pointed at a proxy on ``port``, its query (the test schema's search_path) kept."""
+    parts = urlsplit(database_url)
+    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{port}"))
 
 
 class DatabaseProxy:
@@ -46,10 +56,7 @@ class DatabaseProxy:
         self._listener.close()
 
     def url(self, database_url: str) -> str:
-        """``database_url`` pointed at the proxy, its query (the test schema's search_path) kept."""
-        parts = urlsplit(database_url)
-        credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-        return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{self.port}"))
+        return proxied(database_url, self.port)
 
     def reset(self) -> None:
         with self._lock:
@@ -102,3 +109,41 @@ class DatabaseProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+class ProxyProcess:
+    """A ``DatabaseProxy`` in a process of its own (its threads then take no CPU from the caller's):
+    ``round_trips`` is read when it stops."""
+
+    def __init__(self, latency_ms: float = 0) -> None:
+        self.latency_ms = latency_ms
+        self.round_trips = 0
+
+    def __enter__(self) -> ProxyProcess:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.dbproxy", str(self.latency_ms)],
+            cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        self.port = int(self._process.stdout.readline())
+        return self
+
+    def url(self, database_url: str) -> str:
+        return proxied(database_url, self.port)
+
+    def __exit__(self, *exc) -> None:
+        out, _ = self._process.communicate("", timeout=30)  # stdin closed: it stops and says its count
+        self.round_trips = int(out)
+
+
+def main() -> None:
+    """``python -m tests.dbproxy LATENCY_MS``: prints its port, proxies until stdin closes, then
+    prints the round trips it counted."""
+    with DatabaseProxy(latency_ms=float(sys.argv[1])) as proxy:
+        print(proxy.port, flush=True)
+        sys.stdin.read()
+        count = proxy.round_trips
+    print(count, flush=True)
+
+
+if __name__ == "__main__":
+    main()

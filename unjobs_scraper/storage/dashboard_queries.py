@@ -13,7 +13,7 @@ from typing import Any
 
 from unjobs_scraper.storage import Storage
 from unjobs_scraper.storage.repository import TABLE
-from unjobs_scraper.storage.search import fulltext
+from unjobs_scraper.storage.search import SearchRepository
 
 DEFAULT_LIFECYCLE, ANY_LIFECYCLE = "open", "any"
 LISTED_COLUMNS = (
@@ -52,7 +52,9 @@ class Filters:
             values["lifecycle"] = ANY_LIFECYCLE if values["status"] else DEFAULT_LIFECYCLE
         return cls(**values)
 
-    def where(self, dialect_name: str) -> tuple[list[str], dict[str, Any]]:
+    def where(self, search: SearchRepository | None) -> tuple[list[str], dict[str, Any]]:
+        """The conditions and their parameters; ``search`` finds what ``q`` asks (the query API's
+        full text), and may be None when there is no ``q``."""
         conditions, params = [], {}
         if self.lifecycle and self.lifecycle != ANY_LIFECYCLE:
             conditions.append("lifecycle = %(lifecycle)s")
@@ -71,9 +73,9 @@ class Filters:
         if self.home_based in YES_NO:
             conditions.append("job_ads.home_based = %(home_based)s")
             params["home_based"] = YES_NO[self.home_based]
-        if self.q:  # the query API's full text (storage/search.py)
-            key, condition, keyed = fulltext(dialect_name, self.q)
-            conditions.append(f"{TABLE}.id IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})")
+        if self.q:
+            condition, keyed = search.text_condition(self.q, f"{TABLE}.id")
+            conditions.append(condition)
             params.update(keyed)
         return conditions, params
 
@@ -89,7 +91,7 @@ class Page:
 
 def postings_page(store: Storage, filters: Filters, size: int, after: str = "", before: str = "") -> Page:
     """One page of matching postings, newest post number first, after or before a cursor."""
-    conditions, params = filters.where(store.dialect.name)
+    conditions, params = filters.where(store.search)
     backwards = bool(before) and not after
     if after or before:
         conditions.append("post_number < %(cursor)s" if not backwards else "post_number > %(cursor)s")
@@ -111,7 +113,7 @@ def postings_page(store: Storage, filters: Filters, size: int, after: str = "", 
 
 def matching_count(store: Storage, filters: Filters, cap: int) -> int:
     """How many postings match, counting at most ``cap + 1`` of them (so ``> cap`` means more)."""
-    conditions, params = filters.where(store.dialect.name)
+    conditions, params = filters.where(store.search)
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = store.dialect.execute(
         f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {_source(filters)} {where} LIMIT %(cap)s) AS matching",

@@ -51,7 +51,7 @@ SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT 
 
 def fulltext(dialect_name: str, q: str) -> tuple[str, str, dict[str, Any]]:
     """Full text ``q``: the column of ``posting_search`` that is the posting's ``id``, the condition
-    on it, and its parameter. The API and the dashboard's search box both search through this."""
+    on it, and its parameter."""
     if dialect_name == "postgresql":
         return "id", "posting_search.document @@ websearch_to_tsquery('unjobs_search', %(q)s)", {"q": q}
     match = fts5_query(q)
@@ -145,26 +145,27 @@ class SearchRepository(Repository):
                 conditions.append(condition)
                 params.update(keyed)
             else:
-                conditions.append(self._matched(key, condition, keyed, params))
+                condition, keyed = self.text_condition(filters.q, "f.id")
+                conditions.append(condition)
+                params.update(keyed)
         return join, conditions or ["1 = 1"], params
 
-    def _matched(self, key: str, condition: str, keyed: dict[str, Any], params: dict[str, Any]) -> str:
-        """The condition that a posting matches the full text, chosen by how many do.
+    def text_condition(self, q: str, id_column: str) -> tuple[str, dict[str, Any]]:
+        """That a posting (its ``id_column``) matches full text ``q``, as the condition suits how many
+        do; the query API and the dashboard's search box both search through this.
 
         Neither planner can tell a rare word from a common one well enough, so a bounded look
-        decides: up to ``FEW_MATCHES`` matches are named by id (their facts found by the id index);
-        more are checked one by one as the page is read along its sort's index, which soon finds
-        enough (SQLite's "+" keeps it from driving the query by the matches instead)."""
+        decides: up to ``FEW_MATCHES`` matches are named by id (found by an id index); more are
+        checked one by one as the page is read along its order's index, which soon finds enough
+        (SQLite's "+" keeps it from driving the query by the matches instead)."""
+        key, condition, keyed = fulltext(self.dialect.name, q)
         matches = self.dialect.execute(
             f"SELECT posting_search.{key} AS id FROM posting_search WHERE {condition} LIMIT {FEW_MATCHES + 1}", keyed
         )
         if len(matches) <= FEW_MATCHES:
-            named, ids = self.where_in("f.id", [row["id"] for row in matches], key="match")
-            params.update(ids)
-            return named
-        params.update(keyed)
-        probe = "+f.id" if self.dialect.name == "sqlite" else "f.id"
-        return f"{probe} IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})"
+            return self.where_in(id_column, [row["id"] for row in matches], key="match")
+        probe = "+" if self.dialect.name == "sqlite" else ""
+        return f"{probe}{id_column} IN (SELECT posting_search.{key} FROM posting_search WHERE {condition})", keyed
 
     def _rank(self) -> str:
         """Higher is more relevant: title and post number weigh most, then organization, then text.
