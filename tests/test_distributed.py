@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 import redis
 
-from tests.crawling import PROJECT_ROOT, crawl_environment, run_crawl, run_scrapy, start_crawl
+from tests.crawling import FAST_SETTINGS, PROJECT_ROOT, crawl_environment, run_crawl, run_scrapy, start_crawl
 from tests.databases import stored_rows
 from tests.replica import Replica
 from tests.services import free_port
@@ -249,12 +249,14 @@ def test_deployed_to_a_real_scrapyd_and_scheduled_over_its_api(postgresql_url, t
             assert scrapyd_call(port, "listspiders.json?project=unjobs_scraper")["spiders"] == [
                 "unjobs"
             ]
-            fast = [
+            fast = [  # the polite limits lifted, the fleet's among them, as every crawl test does
                 f"{name}={value}"
                 for name, value in {
                     "DOWNLOAD_DELAY": "0",
                     "AUTOTHROTTLE_ENABLED": "False",
                     "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+                    "SITE_RATE_LIMIT": FAST_SETTINGS["SITE_RATE_LIMIT"],
+                    "SITE_CONCURRENCY": FAST_SETTINGS["SITE_CONCURRENCY"],
                 }.items()
             ]
             job = scrapyd_call(
