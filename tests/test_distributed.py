@@ -12,7 +12,14 @@ from datetime import date
 import pytest
 import redis
 
-from tests.crawling import FAST_SETTINGS, PROJECT_ROOT, crawl_environment, run_crawl, run_scrapy, start_crawl
+from tests.crawling import (
+    FAST_SETTINGS,
+    PROJECT_ROOT,
+    crawl_environment,
+    run_crawl,
+    run_scrapy,
+    start_crawl,
+)
 from tests.databases import stored_rows
 from tests.replica import Replica
 from tests.services import free_port
