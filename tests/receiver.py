@@ -1,5 +1,6 @@
 """A webhook receiver for the tests: a Starlette app under uvicorn on 127.0.0.1 that records every
-POST (body and headers) and answers with the statuses it is told, then 200."""
+request (method, body and headers) and answers with the statuses it is told (a ``(status,
+location)`` pair redirects), then 200."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 @dataclass(frozen=True)
 class Received:
+    method: str
     path: str
     body: bytes
     headers: dict[str, str]
@@ -29,11 +31,11 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, statuses: tuple[int, ...] = ()) -> None:
+    def __init__(self, statuses: tuple[int | tuple[int, str], ...] = ()) -> None:
         self.received: list[Received] = []
         self._statuses = deque(statuses)
         self._lock = threading.Lock()
-        app = Starlette(routes=[Route("/{path:path}", self._hook, methods=["POST"])])
+        app = Starlette(routes=[Route("/{path:path}", self._hook, methods=["GET", "POST"])])
         self._socket = socket.create_server(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
@@ -45,9 +47,11 @@ class Receiver:
     async def _hook(self, request: Request) -> Response:
         body = await request.body()
         with self._lock:
-            self.received.append(Received(request.url.path, body, {k.lower(): v for k, v in request.headers.items()}))
-            status = self._statuses.popleft() if self._statuses else 200
-        return Response(status_code=status)
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            self.received.append(Received(request.method, request.url.path, body, headers))
+            answer = self._statuses.popleft() if self._statuses else 200
+        status, location = answer if isinstance(answer, tuple) else (answer, None)
+        return Response(status_code=status, headers={"Location": location} if location else None)
 
     def __enter__(self) -> Receiver:
         self._thread.start()

@@ -9,6 +9,7 @@ numbers, walked page by page through its cursors.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import unicodedata
@@ -396,12 +397,45 @@ def test_with_a_token_the_api_and_feeds_answer_401_without_it(searched):
         assert get(server, "api/v1/postings?lifecycle=any", token=TOKEN)[0] == 200
         assert get(server, "api/v1/facets", token=TOKEN)[0] == 200
         assert get(server, "feeds/postings.atom")[0] == 401
-        assert get(server, f"feeds/postings.atom?token={TOKEN}")[0] == 200
+        status, _, feed = get(server, f"feeds/postings.atom?token={TOKEN}&lifecycle=any")
+        assert status == 200 and TOKEN.encode() not in feed, "the token is never published in the feed"
         assert get(server, "api/v1/postings?token=" + TOKEN)[0] == 401, "the API takes the token as a header only"
         assert get(server, "")[0] == 200, "the dashboard's pages are not the API's"
     finally:
         server.stop()
         database.close()
+
+
+def test_off_loopback_every_page_asks_for_the_token_and_errors_carry_the_headers(tmp_path):
+    """Listening beyond loopback, the dashboard's pages show what the API shows: behind API_TOKEN too
+    (HTTP Basic's password, for a browser). A failure is a page or JSON with every header."""
+    broken = Database(parse_database_url("postgresql://postgres@127.0.0.1:9/nowhere"), timeout=30)
+    server = WebServer(broken, "0.0.0.0", 0, api_token=TOKEN).start()
+    local = server.url.replace("0.0.0.0", "127.0.0.1")
+    try:
+        def ask(path: str, authorization: str | None = None):
+            request = urllib.request.Request(local + path, headers={"Authorization": authorization} if authorization else {})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    return answer.status, answer.headers  # names in any case
+            except urllib.error.HTTPError as error:
+                with error:
+                    return error.code, error.headers
+
+        status, headers = ask("")
+        assert status == 401 and headers["WWW-Authenticate"].startswith('Basic realm="unjobs-scraper"')
+        assert ask("postings")[0] == 401 and ask("api/v1/postings")[0] == 401
+        basic = "Basic " + base64.b64encode(f"anyone:{TOKEN}".encode()).decode()
+        wrong = "Basic " + base64.b64encode(b"anyone:not-the-token-at-all").decode()
+        assert ask("", wrong)[0] == 401
+        for path, authorization in (("", basic), ("api/v1/postings", f"Bearer {TOKEN}")):
+            status, headers = ask(path, authorization)  # through the token; the database is away: a 500
+            assert status == 500, path
+            assert headers["Content-Security-Policy"].startswith("default-src 'none'") and headers["Cache-Control"] == "no-store"
+        assert ask("api/v1/openapi.json")[0] == 200 and ask("static/dashboard.css")[0] == 200
+    finally:
+        server.stop()
+        broken.close()
 
 
 @pytest.mark.crawl

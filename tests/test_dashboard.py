@@ -349,9 +349,13 @@ def test_requeue_needs_the_token_and_a_local_host_name(dashboard, crawled):
 
 
 @pytest.mark.crawl
-def test_off_loopback_the_token_is_typed_not_served(crawled, page):
+def test_off_loopback_the_token_is_typed_not_served(crawled, browser):
+    """Beyond loopback the browser gives API_TOKEN (HTTP Basic), and the form asks for the POST token."""
     database = Database(parse_database_url(crawled))
     server = WebServer(database, "0.0.0.0", 0, api_token="t" * 16).start()
+    context = browser.new_context(http_credentials={"username": "operator", "password": "t" * 16})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
     try:
         local = server.url.replace("0.0.0.0", "127.0.0.1")
         page.goto(local)
@@ -364,6 +368,7 @@ def test_off_loopback_the_token_is_typed_not_served(crawled, page):
         page.wait_for_url(re.compile(r"requeued=1"))
         assert stored_rows(crawled)[number]["status"] == "pending"
     finally:
+        context.close()
         server.stop()
         database.close()
 

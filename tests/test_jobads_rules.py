@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.databases import posting_status
-from unjobs_scraper.jobads import JOB_AD_FIELDS, derive
+from unjobs_scraper.jobads import derive
 from unjobs_scraper.jobads.contracts import contract_type, duration_months, renewable
 from unjobs_scraper.jobads.deadlines import deadline
 from unjobs_scraper.jobads.grades import grade, normalize
@@ -20,6 +20,7 @@ from unjobs_scraper.jobads.requirements import (
     experience_in_lieu,
     min_years_experience,
 )
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
 
 def value(found):

@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import json
 import re
+import subprocess
+import sys
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -324,3 +326,63 @@ def test_the_migration_builds_full_text_and_facts_on_an_existing_database(databa
         assert [i["post_number"] for i in storage.search.page(PostingQuery(grade=["P-3"])).items] == ["1758000000009"]
     finally:
         storage.close()
+
+
+def test_deleting_a_posting_or_its_job_ad_by_hand_keeps_the_facts_right(ads):
+    ads.dialect.execute("DELETE FROM job_ads WHERE post_number = '1758000000001'")  # it had none: nothing
+    ads.job_ads.save([{"post_number": "1758000000002", "grade": "P-3", "grade_category": "professional"}])
+    assert found(ads, "") == [f"175800000000{i}" for i in range(1, 6)]
+    assert [i["post_number"] for i in ads.search.page(PostingQuery(grade=["P-3"])).items] == ["1758000000002"]
+    ads.dialect.execute("DELETE FROM job_ads WHERE post_number = '1758000000002'")
+    assert ads.search.page(PostingQuery(grade=["P-3"])).items == []
+    ads.dialect.execute("DELETE FROM raw_job_data WHERE post_number = '1758000000003'")
+    assert found(ads, "") == ["1758000000001", "1758000000002", "1758000000004", "1758000000005"]
+    assert ads.search.facets(PostingFilters())["total"] == 4
+
+
+@pytest.mark.parametrize("q", ["-evaluation", "-evaluation -pipelines", "--", '"" -x'])
+def test_a_query_with_no_word_to_find_matches_nothing_on_both_backends(ads, q):
+    assert found(ads, q) == []
+
+
+def test_published_urls_are_http_only_and_feeds_take_text_xml_cannot_hold(ads):
+    status = posting_status(ads)
+    status.succeed({"post_number": "1758000000006", "source_url": "https://unjobs.org/vacancies/1758000000006",
+                    "post_name": "Officer\x01 with a control character", "apply_url": "java\tscript:alert(1)",
+                    "post_content": "Bell\x07 and backspace\x08 in the text. ![pixel](https://tracker.example/p.gif)",
+                    "closing_date": date(2030, 1, 6)})
+    stored = ads.search.posting("1758000000006")
+    detail = posting_detail(stored)
+    assert detail["apply_url"] is None and detail["source_url"].startswith("https://")
+    assert "<img" not in detail["description_html"] and "tracker.example" not in detail["description_html"]
+    items = ads.search.page(PostingQuery(q="backspace"), with_description=True).items
+    feed = etree.fromstring(atom("unjobs.org", "t", "tag:unjobs.org,2025:t", "http://x/", items))
+    (entry,) = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert entry.find("{http://www.w3.org/2005/Atom}title").text == "Officer with a control character"
+
+
+def test_a_try_stored_once_though_two_notifiers_report_it(ads):
+    saved(ads, "spanish", "q=experiencia")
+    queue_new_matches(ads)
+    (claimed,) = ads.saved_searches.claim_due(datetime.now(UTC) + timedelta(minutes=1))
+    ads.saved_searches.attempted(claimed, 200, None, None)
+    ads.saved_searches.attempted(claimed, 200, None, None)  # a second notifier whose claim had run out
+    assert [(a["attempt"], a["status_code"]) for a in ads.saved_searches.attempts()] == [(1, 200)]
+    assert ads.saved_searches.remove("spanish")
+    ads.saved_searches.attempted(claimed, 200, None, None)  # its search removed meanwhile: nothing stored
+    assert ads.saved_searches.attempts() == []
+
+
+def test_a_receiver_that_redirects_has_failed_its_try(ads):
+    saved(ads, "spanish", "q=experiencia")
+    sender = Sender(302)
+    result = notifier(ads, sender).run()
+    assert (result.retrying, result.delivered) == (1, 0)
+    assert [a["error"] for a in ads.saved_searches.attempts()] == ["HTTP 302"]
+
+
+@pytest.mark.parametrize("module", ["unjobs_scraper.search.query", "unjobs_scraper.search.notify", "unjobs_scraper.web.api"])
+def test_each_module_imports_first(module):
+    """No import cycle: each can be the first the process imports (``scrapy shell``, a script)."""
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -208,3 +208,10 @@ def test_searches_commands_name_what_is_wrong_in_one_line(sqlite_url):
     assert searches("list").stdout.startswith("p3-french  country=SEN&grade=P-3&language=fr  webhook http://127.0.0.1:9/hook: 0 delivered")
     assert searches("remove", "p3-french").returncode == 0
     assert searches("list").stdout.startswith("No saved searches")
+
+
+def test_a_redirect_is_a_failed_try_not_a_delivery():
+    """urllib would follow a 302 with a GET and no body; the receiver never got the posting."""
+    with Receiver(statuses=((302, "/moved"),)) as receiver:
+        assert post(receiver.url(), b"{}", {"Content-Type": "application/json"}, timeout=5) == 302
+        assert [r.method for r in receiver.received] == ["POST"]  # not followed

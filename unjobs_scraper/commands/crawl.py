@@ -12,7 +12,7 @@ from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.items import FEED_FIELDS, Posting
 from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
-from unjobs_scraper.search.notify import Notifier
+from unjobs_scraper.search.notify import notify
 from unjobs_scraper.stats import (
     CLOUDFLARE_BLOCKED_STAT,
     DATABASE_UNAVAILABLE_STAT,
@@ -121,11 +121,7 @@ def notify_after_crawl(config: Config) -> None:
     """``scrapy notify`` without waiting: one try per due delivery, a failed receiver left for the
     next run. Whatever goes wrong is one line on standard error, never the crawl's failure."""
     try:
-        store = open_storage(config.database, config.database_outage_timeout)
-        try:
-            result = Notifier.from_config(store, config).run(wait=0)
-        finally:
-            store.close()
+        result = notify(config)
     except Exception as error:  # noqa: BLE001 - a webhook's trouble is not the crawl's
         print(f"unjobs-scraper: notify: {' '.join(str(error).split())[:300]}", file=sys.stderr)
         return

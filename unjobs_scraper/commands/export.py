@@ -8,10 +8,10 @@ import csv
 import json
 import sys
 from contextlib import nullcontext
-from datetime import date, datetime
 
 from unjobs_scraper.cli import StoreCommand, open_configured_store
 from unjobs_scraper.jobads.schema_org import write_job_postings
+from unjobs_scraper.publish import jsonable
 from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 from unjobs_scraper.storage.schema import LIFECYCLES
 
@@ -27,11 +27,8 @@ FORMATS = ("jsonl", "csv", "jobposting")
 
 
 def exported(row: dict) -> dict:
-    """A stored row with dates and times as ISO 8601 text."""
-    return {
-        column: value.isoformat() if isinstance(value := row.get(column), date | datetime) else value
-        for column in EXPORT_COLUMNS
-    }
+    """A stored row's export columns, dates and times as ISO 8601 text."""
+    return jsonable({column: row.get(column) for column in EXPORT_COLUMNS})
 
 
 def write_rows(rows, output, file_format: str) -> int:

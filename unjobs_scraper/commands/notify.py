@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import UsageError
 
-from unjobs_scraper.cli import StoreCommand, configuration, open_configured_store
-from unjobs_scraper.search.notify import Notifier
+from unjobs_scraper.cli import StoreCommand, configuration, one_line_errors
+from unjobs_scraper.search.notify import notify
 
 
 class Command(StoreCommand):
@@ -27,11 +27,8 @@ class Command(StoreCommand):
         if args or opts.wait < 0:
             raise UsageError("expected [--wait SECONDS], SECONDS ≥ 0")
         config = configuration(self.settings)
-        store = open_configured_store(self.settings)
-        try:
-            result = Notifier.from_config(store, config).run(wait=opts.wait)
-        finally:
-            store.close()
+        with one_line_errors():  # the database cannot be opened: one line naming DATABASE_URL
+            result = notify(config, wait=opts.wait)
         print(f"notify: {result.line()}")
         for error in result.errors:
             print(f"  {error}")

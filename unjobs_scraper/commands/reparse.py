@@ -15,7 +15,8 @@ import time
 from collections import Counter
 
 from unjobs_scraper.cli import StoreCommand, open_configured_store
-from unjobs_scraper.jobads import JOB_AD_FIELDS, derive
+from unjobs_scraper.jobads import derive
+from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
 PROGRESS_STATE = "reparse"
 """``crawl_state`` entry: the last post number derived again, while a reparse is under way."""

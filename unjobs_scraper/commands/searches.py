@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
 
 from unjobs_scraper.cli import StoreCommand, one_line_errors, open_configured_store
 from unjobs_scraper.config import ConfigError
+from unjobs_scraper.publish import http_url
 from unjobs_scraper.search.notify import match_existing
 from unjobs_scraper.search.query import PostingFilters, SearchError, parse
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 """A search's name is part of its feed's URL: letters, digits, ``_``, ``.``, ``-``."""
+SECRET_MIN_CHARS = 8
+RESERVED = {"postings"}
+"""Names whose feed URL is taken (``/feeds/postings.atom`` is any search's)."""
 
 
 class Command(StoreCommand):
@@ -43,16 +46,18 @@ class Command(StoreCommand):
         raise UsageError(f"expected {self.syntax()}")
 
     def add(self, name: str, query: str, webhook: str | None, secret: str | None) -> None:
-        if not NAME.fullmatch(name):
-            raise ConfigError(f"NAME: letters, digits, '_', '.' or '-' (at most 64), got {name!r}")
+        if not NAME.fullmatch(name) or name in RESERVED:
+            raise ConfigError(f"NAME: letters, digits, '_', '.' or '-' (at most 64), not {', '.join(RESERVED)}, got {name!r}")
         try:
             filters = parse(PostingFilters, query)
         except SearchError as error:
             raise ConfigError(f"QUERY-STRING: {error}") from None
-        if webhook and (urlsplit(webhook).scheme not in ("http", "https") or not urlsplit(webhook).netloc):
+        if webhook and not http_url(webhook):
             raise ConfigError(f"--webhook must be an http(s) URL, got {webhook!r}")
         if secret is not None and not webhook:
             raise ConfigError("--secret goes with --webhook")
+        if secret is not None and len(secret) < SECRET_MIN_CHARS:
+            raise ConfigError(f"--secret must be at least {SECRET_MIN_CHARS} characters")
         made = webhook and secret is None
         secret = secrets.token_urlsafe(24) if made else secret
         store = open_configured_store(self.settings)

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from unjobs_scraper.publish import description_html
+from unjobs_scraper.publish import description_html, http_url
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 
 def render_markdown(text: str | None) -> Markup:
     return Markup(description_html(text))
-
-
-def http_url(value: str | None) -> str | None:
-    """The URL when it is an absolute http(s) one (safe as a link), else None."""
-    parts = urlsplit(value or "")
-    return value if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def when(value: datetime | None) -> str:

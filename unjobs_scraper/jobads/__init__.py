@@ -23,9 +23,8 @@ from typing import Any
 
 from unjobs_scraper.jobads import contracts, deadlines, grades, languages, locations, requirements
 from unjobs_scraper.jobads.text import Found
-from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 
-__all__ = ["JOB_AD_FIELDS", "Found", "derive"]
+__all__ = ["Found", "derive"]
 
 def derive(posting: Mapping[str, Any]) -> dict[str, Any]:
     """The job ad of one stored posting (its ``raw_job_data`` row, or a ``Posting``): every field

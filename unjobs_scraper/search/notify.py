@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import queue
 import time
 import urllib.error
 import urllib.request
@@ -25,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from unjobs_scraper.publish import dumps
-from unjobs_scraper.search.query import PostingFilters, parse
-from unjobs_scraper.storage import Storage
+from unjobs_scraper.publish import dumps, published
+from unjobs_scraper.search.query import PostingFilters, SearchError, parse
+from unjobs_scraper.storage import Storage, open_storage
 from unjobs_scraper.storage.repository import utc_now
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ LOOK_BACK = timedelta(seconds=60)
 still open then is not missed (what was seen twice is matched once)."""
 LONGEST_BACKOFF = timedelta(hours=6)
 RECEIVERS_AT_ONCE = 8
+CLAIM_BATCH = 100
+"""Deliveries claimed at a time; the claim lasts as long as sending them all could."""
+CLAIM_MARGIN = timedelta(seconds=30)
 USER_AGENT = "unjobs-scraper webhooks"
 
 
@@ -64,46 +68,65 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def idempotency_key(search: str, post_number: str, updated: datetime | None) -> str:
-    return f"{search}:{post_number}:{updated.isoformat() if updated else ''}"
+def idempotency_key(search: str, post_number: str, updated: datetime) -> str:
+    """``search:post number:update time`` (UTC, so every notifier writes the same key)."""
+    return f"{search}:{post_number}:{updated.astimezone(UTC).isoformat()}"
 
 
 def queue_new_matches(storage: Storage) -> int:
-    """Deliveries for what newly matches each search with a webhook; returns how many were queued."""
+    """Deliveries for what newly matches each search with a webhook; returns how many were queued.
+    A search that cannot be looked at (its query no longer valid, say) is logged and skipped: the
+    others still deliver."""
     queued = 0
     for search in storage.saved_searches.all():
         if not search["webhook_url"]:
             continue
-        filters = parse(PostingFilters, search["query"])
-        now = utc_now()
-        since = search["checked_until"] - LOOK_BACK
-        with storage.dialect.transaction():
-            matching = storage.search.matching(filters, since)
-            numbers = [row["post_number"] for row in matching]
-            known = storage.saved_searches.known_matches(search["name"], numbers)
-            unmatched = storage.saved_searches.matches_changed_since(search["name"], since) - set(numbers)
-            storage.saved_searches.forget_matches(search["name"], sorted(unmatched))
-            new = [row for row in matching if row["post_number"] not in known]
-            storage.saved_searches.record_matches(search["name"], [row["post_number"] for row in new])
-            storage.saved_searches.queue([_delivery(search, row) for row in new])
-            storage.saved_searches.checked(search["name"], now)
-        queued += len(new)
+        try:
+            queued += _queue_for(storage, search)
+        except (SearchError, ValueError) as error:
+            logger.error("Saved search %s was not looked at: %s", search["name"], error)
     return queued
 
 
+def _queue_for(storage: Storage, search: dict[str, Any]) -> int:
+    filters = parse(PostingFilters, search["query"])
+    now = utc_now()
+    since = search["checked_until"] - LOOK_BACK
+    with storage.dialect.transaction():
+        matching = storage.search.matching(filters, since)
+        numbers = [row["post_number"] for row in matching]
+        known = storage.saved_searches.known_matches(search["name"], numbers)
+        unmatched = storage.saved_searches.matches_changed_since(search["name"], since) - set(numbers)
+        storage.saved_searches.forget_matches(search["name"], sorted(unmatched))
+        new = [row for row in matching if row["post_number"] not in known]
+        storage.saved_searches.record_matches(search["name"], [row["post_number"] for row in new])
+        storage.saved_searches.queue([_delivery(search, row) for row in new])
+        storage.saved_searches.checked(search["name"], now)
+    return len(new)
+
+
 def _delivery(search: dict[str, Any], posting: dict[str, Any]) -> dict[str, Any]:
-    key = idempotency_key(search["name"], posting["post_number"], posting["listing_updated_at"] or posting["crawled_at"])
+    key = idempotency_key(search["name"], posting["post_number"], posting["updated"])
     payload = {"event": "posting.matched", "search": search["name"], "query": search["query"],
-               "idempotency_key": key, "posting": posting}
+               "idempotency_key": key, "posting": published(posting)}
     return {"idempotency_key": key, "search_name": search["name"], "post_number": posting["post_number"],
             "payload": dumps(payload)}
 
 
 def match_existing(storage: Storage, name: str, filters: PostingFilters) -> int:
     """What a new search matches already is no news: recorded, never delivered."""
-    numbers = [row["post_number"] for row in storage.search.matching(filters, datetime(1970, 1, 1, tzinfo=UTC))]
+    numbers = storage.search.matching_numbers(filters)
     storage.saved_searches.record_matches(name, numbers)
     return len(numbers)
+
+
+def notify(config, wait: float = 0.0) -> NotifyResult:
+    """``scrapy notify`` (and the end of a crawl): the configured database's webhooks, once."""
+    storage = open_storage(config.database, config.database_outage_timeout)
+    try:
+        return Notifier.from_config(storage, config).run(wait=wait)
+    finally:
+        storage.close()
 
 
 class Notifier:
@@ -122,40 +145,47 @@ class Notifier:
         return cls(storage, config.webhook_timeout, config.webhook_max_attempts, config.webhook_backoff_base)
 
     def run(self, wait: float = 0.0) -> NotifyResult:
-        """Queue what newly matches, deliver what is due, and for ``wait`` seconds what falls due."""
+        """Queue what newly matches, deliver what is due, and for ``wait`` seconds what falls due
+        (what another notifier holds is its own to deliver)."""
         result = NotifyResult(queued=queue_new_matches(self.storage))
         deadline = time.monotonic() + wait
-        while True:
-            self.deliver_due(result)
+        while self.deliver_due(result):
             due = self.storage.saved_searches.next_due()
             if due is None:
-                return result
-            pause = (due - utc_now()).total_seconds()
+                break
+            pause = max((due - utc_now()).total_seconds(), 0.0)
             if time.monotonic() + pause > deadline:
-                return result
-            time.sleep(max(pause, 0.0))
+                break
+            time.sleep(pause)
+        return result
 
-    def deliver_due(self, result: NotifyResult) -> None:
-        claimed = self.storage.saved_searches.claim_due(utc_now() + timedelta(seconds=2 * self.timeout + 30))
+    def deliver_due(self, result: NotifyResult) -> bool:
+        """Deliver what is due now, each outcome stored as it comes; False when nothing was."""
+        claimed = self.storage.saved_searches.claim_due(utc_now() + self.timeout * CLAIM_BATCH * timedelta(seconds=1)
+                                                        + CLAIM_MARGIN, limit=CLAIM_BATCH)
         by_receiver: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for delivery in claimed:
             by_receiver[delivery["webhook_url"]].append(delivery)
         if not by_receiver:
-            return
+            return False
+        outcomes: queue.Queue = queue.Queue()
         with ThreadPoolExecutor(min(RECEIVERS_AT_ONCE, len(by_receiver))) as pool:
-            tries = list(pool.map(self._to_receiver, by_receiver.values()))
-        for outcomes, untried in tries:  # the database is written on this thread only
-            for delivery, status_code, error in outcomes:
-                self._record(delivery, status_code, error, result)
-            if untried:
-                failed = outcomes[-1][0]
-                rested = utc_now() + self._backoff(failed["attempts"] + 1)
-                self.storage.saved_searches.unclaim([delivery["id"] for delivery in untried], not_before=rested)
-                result.deferred += len(untried)
+            for deliveries in by_receiver.values():
+                pool.submit(self._to_receiver, deliveries, outcomes)
+            for _ in range(len(by_receiver)):  # the database is written on this thread only
+                while (outcome := outcomes.get()) is not None:
+                    self._record(*outcome, result)
+        return True
 
-    def _to_receiver(self, deliveries: list[dict[str, Any]]):
-        """POST each in order until one fails; the rest wait for the next run."""
-        outcomes = []
+    def _to_receiver(self, deliveries: list[dict[str, Any]], outcomes: queue.Queue) -> None:
+        """POST each in order until one fails; the others then wait for that one's backoff.
+        Each outcome goes to ``outcomes`` as it comes, then None."""
+        try:
+            self._post_each(deliveries, outcomes)
+        finally:
+            outcomes.put(None)
+
+    def _post_each(self, deliveries: list[dict[str, Any]], outcomes: queue.Queue) -> None:
         for index, delivery in enumerate(deliveries):
             body = delivery["payload"].encode()
             headers = {
@@ -168,13 +198,17 @@ class Notifier:
                 error = None if 200 <= status_code < 300 else f"HTTP {status_code}"
             except Exception as failure:  # noqa: BLE001 - any failure of the receiver is a failed try
                 status_code, error = None, _describe(failure, self.timeout)
-            outcomes.append((delivery, status_code, error))
+            outcomes.put((delivery, status_code, error, deliveries[index + 1:] if error else []))
             if error is not None:
-                return outcomes, deliveries[index + 1:]
-        return outcomes, []
+                return
 
-    def _record(self, delivery: dict[str, Any], status_code: int | None, error: str | None, result: NotifyResult) -> None:
+    def _record(self, delivery: dict[str, Any], status_code: int | None, error: str | None,
+                untried: list[dict[str, Any]], result: NotifyResult) -> None:
         attempt = delivery["attempts"] + 1
+        if untried:
+            rested = utc_now() + self._backoff(attempt)
+            self.storage.saved_searches.unclaim([other["id"] for other in untried], not_before=rested)
+            result.deferred += len(untried)
         if error is None:
             self.storage.saved_searches.attempted(delivery, status_code, None, None)
             result.delivered += 1
@@ -191,14 +225,24 @@ class Notifier:
 
     def _backoff(self, attempt: int) -> timedelta:
         """After try ``attempt``: the base, doubled for each try before, at most six hours."""
-        return min(timedelta(seconds=self.backoff_base * 2 ** (attempt - 1)), LONGEST_BACKOFF)
+        return timedelta(seconds=min(self.backoff_base * 2.0 ** min(attempt - 1, 64), LONGEST_BACKOFF.total_seconds()))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirected POST would arrive as a body-less GET: it is the receiver's 3xx, a failed try."""
+
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """The HTTP status of a POST (an error status is returned, not raised)."""
+    """The HTTP status of a POST (an error status, a redirect's included, is returned, not raised)."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - http(s) only, checked at add
+        with _opener.open(request, timeout=timeout) as answer:  # http(s) only, checked at add
             return answer.status
     except urllib.error.HTTPError as error:
         error.close()

@@ -25,7 +25,6 @@ from unjobs_scraper.jobads.requirements import EDUCATION_LEVELS
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-SORTS = ("deadline", "-updated", "relevance")
 
 GradeCategory = Literal[GRADE_CATEGORIES]  # type: ignore[valid-type]
 ContractType = Literal[CONTRACT_TYPES]  # type: ignore[valid-type]
@@ -50,8 +49,8 @@ class PostingFilters(BaseModel):
 
     q: str | None = Field(
         None, max_length=500,
-        description='Full text over title, organization, description and post number; web-search syntax: '
-        '"a phrase", `or`, `-word`. Accents do not matter.',
+        description='Full text over title, organization, duty station, description and post number; web-search '
+        'syntax: "a phrase", `or`, `-word`. Accents do not matter.',
     )
     organization: str | None = Field(None, max_length=500, description="The organization, as the site names it.")
     country: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 (`KEN`).")

@@ -92,9 +92,10 @@ class Storage:
         self.dialect.close()
 
 
-QUICK_QUERIES = "-c max_parallel_workers_per_gather=0"
+QUICK_QUERIES = "-c max_parallel_workers_per_gather=0 -c statement_timeout=30000 -c TimeZone=UTC"
 """PostgreSQL settings for a web process's small queries: starting parallel workers costs them more
-than it saves (bench/api.py)."""
+than it saves (bench/api.py); none outlives the 30 s a request waits for it; times in UTC whatever
+the server's zone."""
 
 
 def open_storage(

@@ -23,6 +23,7 @@ TIMESTAMP_COLUMNS = frozenset(
         "claimed_until",
         "delivered_at",
         "attempted_at",
+        "updated",
     }
 )
 DATE_COLUMNS = frozenset({"closing_date"})

@@ -13,7 +13,7 @@ from typing import Any
 
 from unjobs_scraper.storage import Storage
 from unjobs_scraper.storage.repository import TABLE
-from unjobs_scraper.storage.search import SearchRepository
+from unjobs_scraper.storage.search import SearchRepository, language_pattern
 
 DEFAULT_LIFECYCLE, ANY_LIFECYCLE = "open", "any"
 LISTED_COLUMNS = (
@@ -67,9 +67,9 @@ class Filters:
             if getattr(self, name):
                 conditions.append(f"job_ads.{column} = %({name})s")
                 params[name] = getattr(self, name)
-        if self.language:  # languages is JSON written with sorted keys: {"en": "required", ...}
+        if self.language:
             conditions.append("job_ads.languages LIKE %(language)s")
-            params["language"] = f'%"{self.language}": "required"%'
+            params["language"] = language_pattern(self.language)
         if self.home_based in YES_NO:
             conditions.append("job_ads.home_based = %(home_based)s")
             params["home_based"] = YES_NO[self.home_based]

@@ -6,7 +6,7 @@ Foreign keys are not relied on (SQLite leaves them off): removing a search remov
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,14 @@ from unjobs_scraper.storage.repository import TABLE, Repository, utc_now
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 """A delivery's state: waiting for its (next) try, received, or given up after the last try."""
+CHUNK = 1000
+"""Post numbers named in one statement, well under every backend's limit of parameters."""
+
+
+def chunks(values: Sequence[str]) -> Iterator[list[str]]:
+    values = list(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
 
 
 class SavedSearchesRepository(Repository):
@@ -59,12 +67,15 @@ class SavedSearchesRepository(Repository):
     # -- what each search has matched -------------------------------------------------------------
 
     def known_matches(self, name: str, post_numbers: Sequence[str]) -> set[str]:
-        condition, params = self.where_in("post_number", list(post_numbers))
-        rows = self.dialect.execute(
-            f"SELECT post_number FROM saved_search_matches WHERE search_name = %(name)s AND {condition}",
-            {**params, "name": name},
-        )
-        return {row["post_number"] for row in rows}
+        known = set()
+        for chunk in chunks(post_numbers):
+            condition, params = self.where_in("post_number", chunk)
+            rows = self.dialect.execute(
+                f"SELECT post_number FROM saved_search_matches WHERE search_name = %(name)s AND {condition}",
+                {**params, "name": name},
+            )
+            known.update(row["post_number"] for row in rows)
+        return known
 
     def matches_changed_since(self, name: str, since: datetime) -> set[str]:
         """Postings the search matched that were stored again since ``since``."""
@@ -86,8 +97,8 @@ class SavedSearchesRepository(Repository):
 
     def forget_matches(self, name: str, post_numbers: Sequence[str]) -> None:
         """Postings that changed so that they match no more: matching again is news again."""
-        if post_numbers:
-            condition, params = self.where_in("post_number", list(post_numbers))
+        for chunk in chunks(post_numbers):
+            condition, params = self.where_in("post_number", chunk)
             self.dialect.execute(
                 f"DELETE FROM saved_search_matches WHERE search_name = %(name)s AND {condition}", {**params, "name": name}
             )
@@ -136,23 +147,26 @@ class SavedSearchesRepository(Repository):
     def attempted(
         self, delivery: dict[str, Any], status_code: int | None, error: str | None, next_attempt_at: datetime | None
     ) -> None:
-        """One try, logged; delivered (no error), due again at ``next_attempt_at``, or failed (None)."""
+        """One try, logged; delivered (no error), due again at ``next_attempt_at``, or failed (None).
+        Stored only if the delivery is still as it was claimed (not removed with its search, nor
+        tried meanwhile by a notifier whose claim outlived this one's)."""
         now = utc_now()
         attempt = delivery["attempts"] + 1
         state = DELIVERED if error is None else PENDING if next_attempt_at is not None else FAILED
         with self.dialect.transaction():
-            self.dialect.execute(
-                "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error)"
-                " VALUES (%(id)s, %(attempt)s, %(now)s, %(status)s, %(error)s)",
-                {"id": delivery["id"], "attempt": attempt, "now": now, "status": status_code, "error": error},
-            )
-            self.dialect.execute(
+            updated = self.dialect.execute(
                 "UPDATE webhook_deliveries SET attempts = %(attempt)s, state = %(state)s, last_error = %(error)s,"
                 " next_attempt_at = COALESCE(%(next)s, next_attempt_at), claimed_until = NULL,"
-                " delivered_at = %(delivered_at)s WHERE id = %(id)s",
-                {"id": delivery["id"], "attempt": attempt, "state": state, "error": error, "next": next_attempt_at,
-                 "delivered_at": now if state == DELIVERED else None},
+                " delivered_at = %(delivered_at)s WHERE id = %(id)s AND attempts = %(before)s RETURNING id",
+                {"id": delivery["id"], "attempt": attempt, "before": delivery["attempts"], "state": state,
+                 "error": error, "next": next_attempt_at, "delivered_at": now if state == DELIVERED else None},
             )
+            if updated:
+                self.dialect.execute(
+                    "INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error)"
+                    " VALUES (%(id)s, %(attempt)s, %(now)s, %(status)s, %(error)s) ON CONFLICT DO NOTHING",
+                    {"id": delivery["id"], "attempt": attempt, "now": now, "status": status_code, "error": error},
+                )
 
     def unclaim(self, ids: Sequence[int], not_before: datetime) -> None:
         """Claimed but not tried (their receiver had just failed): due again, not before ``not_before``,
@@ -167,8 +181,11 @@ class SavedSearchesRepository(Repository):
             )
 
     def next_due(self) -> datetime | None:
+        """When the next pending delivery is due (one claimed by another notifier: when its claim ends)."""
         rows = self.dialect.execute(
-            f"SELECT MIN(next_attempt_at) AS next_attempt_at FROM webhook_deliveries WHERE state = '{PENDING}'"
+            "SELECT MIN(CASE WHEN claimed_until > %(now)s THEN claimed_until ELSE next_attempt_at END)"
+            f" AS next_attempt_at FROM webhook_deliveries WHERE state = '{PENDING}'",
+            {"now": utc_now()},
         )
         return rows[0]["next_attempt_at"]
 

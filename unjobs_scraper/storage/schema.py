@@ -78,6 +78,11 @@ _FACTS_FROM_JOB_AD = (
     "UPDATE posting_facts SET " + ", ".join(f"{column} = {{row}}.{column}" for column in FACT_JOB_AD_COLUMNS)
     + " WHERE post_number = {row}.post_number"
 )
+_FACTS_WITHOUT_JOB_AD = (
+    "UPDATE posting_facts SET " + ", ".join(f"{column} = NULL" for column in FACT_JOB_AD_COLUMNS)
+    + " WHERE post_number = {row}.post_number"
+)
+_FACTS_FORGOTTEN = "DELETE FROM posting_facts WHERE post_number = {row}.post_number"
 
 MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...] = (
     (
@@ -366,6 +371,27 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...]
                     CREATE TRIGGER job_ads_facts AFTER INSERT OR UPDATE ON job_ads
                     FOR EACH ROW EXECUTE FUNCTION posting_facts_from_job_ad()
                     """,
+                    # Rows deleted by hand: their facts go, or lose the job ad's part.
+                    f"""
+                    CREATE FUNCTION posting_facts_after_delete() RETURNS trigger LANGUAGE plpgsql
+                    SET search_path FROM CURRENT AS $$
+                    BEGIN
+                        IF TG_TABLE_NAME = 'job_ads' THEN
+                            {_FACTS_WITHOUT_JOB_AD.format(row="OLD")};
+                        ELSE
+                            {_FACTS_FORGOTTEN.format(row="OLD")};
+                        END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE TRIGGER raw_job_data_facts_deleted AFTER DELETE ON raw_job_data
+                    FOR EACH ROW EXECUTE FUNCTION posting_facts_after_delete()
+                    """,
+                    """
+                    CREATE TRIGGER job_ads_facts_deleted AFTER DELETE ON job_ads
+                    FOR EACH ROW EXECUTE FUNCTION posting_facts_after_delete()
+                    """,
                 ),
                 "sqlite": (
                     f"""
@@ -386,6 +412,13 @@ MIGRATIONS: tuple[tuple[int, tuple[str | dict[str, tuple[str, ...]], ...]], ...]
                     """,
                     f"""
                     CREATE TRIGGER job_ads_facts_update AFTER UPDATE ON job_ads BEGIN {_FACTS_FROM_JOB_AD.format(row="new")}; END
+                    """,
+                    f"""
+                    CREATE TRIGGER raw_job_data_facts_delete AFTER DELETE ON raw_job_data
+                    BEGIN {_FACTS_FORGOTTEN.format(row="old")}; END
+                    """,
+                    f"""
+                    CREATE TRIGGER job_ads_facts_delete AFTER DELETE ON job_ads BEGIN {_FACTS_WITHOUT_JOB_AD.format(row="old")}; END
                     """,
                 ),
             },

@@ -51,11 +51,20 @@ SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT 
 
 def fulltext(dialect_name: str, q: str) -> tuple[str, str, dict[str, Any]]:
     """Full text ``q``: the column of ``posting_search`` that is the posting's ``id``, the condition
-    on it, and its parameter."""
-    if dialect_name == "postgresql":
-        return "id", "posting_search.document @@ websearch_to_tsquery('unjobs_search', %(q)s)", {"q": q}
+    on it, and its parameter. A ``q`` that asks for no word (only exclusions) matches nothing, on
+    both backends (FTS5 has no "everything but")."""
     match = fts5_query(q)
+    if dialect_name == "postgresql":
+        condition = "posting_search.document @@ websearch_to_tsquery('unjobs_search', %(q)s)"
+        return "id", condition if match else "1 = 0", {"q": q}
     return "rowid", "posting_search MATCH %(q)s" if match else "1 = 0", {"q": match}
+
+
+def language_pattern(code: str, required: bool = True) -> str:
+    """``LIKE`` pattern for a job ad's ``languages`` JSON (written with sorted keys:
+    ``{"en": "required", "fr": "desirable"}``) that names ``code`` (``required``: as required)."""
+    need = '"required"' if required else ""
+    return f'%"{code}": {need}%'
 
 
 @cache
@@ -105,8 +114,9 @@ class SearchRepository(Repository):
             equal("organization_name", "organization", filters.organization)
         if filters.country:
             equal("country_code", "country", filters.country)
-        if filters.city:
-            equal("city", "city", filters.city.lower())
+        if filters.city:  # folded the way the facts' trigger folds it, on either backend
+            conditions.append("f.city = LOWER(%(city)s)")
+            params["city"] = filters.city
         for name in ("grade", "grade_category"):
             if values := getattr(filters, name):
                 condition, keyed = self.where_in(f"f.{name}", list(values), key=name)
@@ -116,10 +126,9 @@ class SearchRepository(Repository):
             equal("contract_type", "contract_type", filters.contract_type)
         if filters.home_based is not None:
             equal("home_based", "home_based", filters.home_based)
-        if filters.language:  # languages is JSON with sorted keys: {"en": "required", "fr": "desirable"}
+        if filters.language:
             conditions.append("f.languages LIKE %(language)s")
-            wanted = '"required"' if filters.required_languages else ""
-            params["language"] = f'%"{filters.language}": {wanted}%'
+            params["language"] = language_pattern(filters.language, filters.required_languages)
         if filters.max_years is not None:
             conditions.append("(f.min_years_experience IS NULL OR f.min_years_experience <= %(max_years)s)")
             params["max_years"] = filters.max_years
@@ -138,16 +147,15 @@ class SearchRepository(Repository):
             conditions.append("f.updated >= %(updated_since)s")
             params["updated_since"] = filters.updated_since
         join = ""
-        if filters.q:
+        if filters.q and ranked:
             key, condition, keyed = fulltext(self.dialect.name, filters.q)
-            if ranked:
-                join = f" JOIN posting_search ON posting_search.{key} = f.id"
-                conditions.append(condition)
-                params.update(keyed)
-            else:
-                condition, keyed = self.text_condition(filters.q, "f.id")
-                conditions.append(condition)
-                params.update(keyed)
+            join = f" JOIN posting_search ON posting_search.{key} = f.id"
+            conditions.append(condition)
+            params.update(keyed)
+        elif filters.q:
+            condition, keyed = self.text_condition(filters.q, "f.id")
+            conditions.append(condition)
+            params.update(keyed)
         return join, conditions or ["1 = 1"], params
 
     def text_condition(self, q: str, id_column: str) -> tuple[str, dict[str, Any]]:
@@ -200,8 +208,8 @@ class SearchRepository(Repository):
         description = ", p.post_content" if with_description else ""
         # The page is chosen on the facts alone, then its postings and job ads are read.
         rows = self.dialect.execute(
-            f"SELECT {self._published()}{description}, f.sort_key FROM"
-            f" (SELECT f.post_number, {key} AS sort_key FROM posting_facts f{join} WHERE {' AND '.join(conditions)}"
+            f"SELECT {self._published()}{description}, f.updated, f.sort_key FROM"
+            f" (SELECT f.post_number, f.updated, {key} AS sort_key FROM posting_facts f{join} WHERE {' AND '.join(conditions)}"
             f"  ORDER BY {key} {order}, f.post_number {order} LIMIT %(limit)s) AS f"
             f" JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
             f" ORDER BY f.sort_key {order}, f.post_number {order}",
@@ -256,11 +264,19 @@ class SearchRepository(Repository):
         row["job_ad"] = _job_ad(row, sources=True)
         return row
 
+    def matching_numbers(self, filters: PostingFilters) -> list[str]:
+        """Every posting that matches now, by post number (what a new saved search knows already)."""
+        join, conditions, params = self._conditions(filters)
+        rows = self.dialect.execute(
+            f"SELECT f.post_number FROM posting_facts f{join} WHERE {' AND '.join(conditions)}", params
+        )
+        return [row["post_number"] for row in rows]
+
     def matching(self, filters: PostingFilters, changed_since) -> list[dict[str, Any]]:
         """The postings stored (read again) since ``changed_since`` that match: a saved search's news."""
         _, conditions, params = self._conditions(filters)
         rows = self.dialect.execute(
-            f"SELECT {self._published()} FROM {SOURCE} WHERE {' AND '.join(conditions)}"
+            f"SELECT {self._published()}, f.updated FROM {SOURCE} WHERE {' AND '.join(conditions)}"
             " AND p.crawled_at >= %(changed_since)s ORDER BY f.post_number",
             {**params, "changed_since": changed_since},
         )

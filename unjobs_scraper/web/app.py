@@ -18,24 +18,33 @@ from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.views import Limits
 from unjobs_scraper.search.query import SearchError, search_error
 from unjobs_scraper.web import api, dashboard, feeds
-from unjobs_scraper.web.security import COMMON_HEADERS, CSP, Access
+from unjobs_scraper.web.security import (
+    COMMON_HEADERS,
+    CSP,
+    DOCS_URL,
+    MACHINE_PATHS,
+    OPENAPI_URL,
+    Access,
+    token_missing,
+)
 
 logger = logging.getLogger(__name__)
 
-OPENAPI_URL, DOCS_URL = "/api/v1/openapi.json", "/api/v1/docs"
-MACHINE_PATHS = ("/api/", "/feeds/")
-"""Paths whose clients read JSON errors, not pages."""
+SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/"
+"""Swagger UI's files, one pinned version: the docs page's CSP allows these two paths only."""
 
 
 def _docs_page() -> tuple[str, str]:
-    """Swagger UI's page, and the CSP that lets exactly its inline script and its CDN files run."""
-    html = get_swagger_ui_html(openapi_url=OPENAPI_URL, title="unjobs-scraper API").body.decode()
+    """Swagger UI's page, and the CSP that lets exactly its pinned files and its inline script run."""
+    js, css = f"{SWAGGER_UI}swagger-ui-bundle.js", f"{SWAGGER_UI}swagger-ui.css"
+    html = get_swagger_ui_html(
+        openapi_url=OPENAPI_URL, title="unjobs-scraper API", swagger_js_url=js, swagger_css_url=css
+    ).body.decode()
     hashes = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
         for script in re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
     )
-    cdn = "https://cdn.jsdelivr.net"
-    policy = (f"default-src 'none'; script-src {cdn} {hashes}; style-src {cdn}; img-src https://fastapi.tiangolo.com data:;"
+    policy = (f"default-src 'none'; script-src {js} {hashes}; style-src {css}; img-src https://fastapi.tiangolo.com data:;"
               " connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
     return html, policy
 
@@ -53,10 +62,25 @@ def create_app(database: Database, access: Access, site_host: str, limits: Limit
 
     @app.middleware("http")
     async def rules(request: Request, call_next) -> Response:
+        """The Host check, the token, and the headers of every answer, a failure's included."""
+        machine = request.url.path.startswith(MACHINE_PATHS)
         if not access.host_allowed(request.headers.get("host", "")):
             response = dashboard.message(request, 403, "Unknown Host header.")
+        elif token_missing(request, access):
+            response = (
+                JSONResponse({"error": "a valid API_TOKEN is needed: Authorization: Bearer <token>"}, status_code=401,
+                             headers={"WWW-Authenticate": "Bearer"}) if machine
+                else dashboard.message(request, 401, "API_TOKEN is needed: give it as the password.")
+            )
+            if not machine:
+                response.headers["WWW-Authenticate"] = 'Basic realm="unjobs-scraper", charset="UTF-8"'
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception:
+                logger.exception("%s %s failed", request.method, request.url.path)
+                response = (JSONResponse({"error": "the database query failed"}, status_code=500) if machine
+                            else dashboard.message(request, 500, "The database query failed."))
         policy = docs_policy if request.url.path == DOCS_URL else CSP
         response.headers.update({"Content-Security-Policy": policy, **COMMON_HEADERS})
         return response
@@ -78,13 +102,6 @@ def create_app(database: Database, access: Access, site_host: str, limits: Limit
         if request.url.path.startswith(MACHINE_PATHS):
             return JSONResponse({"error": error.detail}, status_code=error.status_code, headers=error.headers)
         return dashboard.message(request, error.status_code, "No such page." if error.status_code == 404 else str(error.detail))
-
-    @app.exception_handler(Exception)
-    async def failed(request: Request, error: Exception) -> Response:
-        logger.error("%s %s failed", request.method, request.url.path, exc_info=error)
-        if request.url.path.startswith(MACHINE_PATHS):
-            return JSONResponse({"error": "the database query failed"}, status_code=500)
-        return dashboard.message(request, 500, "The database query failed.")
 
     app.include_router(api.router)
     app.include_router(feeds.router)

@@ -21,7 +21,8 @@ HTML = "text/html; charset=utf-8"
 
 def local_redirect(target: str, **params: object) -> str:
     """``target`` if it is a path on this server (never another site), with ``params`` added."""
-    parts = urlsplit(target if target.startswith("/") and not target.startswith("//") else "/")
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))  # "/\\x" is "//x" to a browser
+    parts = urlsplit(target if local else "/")
     query = [(key, value) for key, value in parse_qsl(parts.query) if key not in params]
     return urlunsplit(("", "", parts.path, urlencode(query + [(k, str(v)) for k, v in params.items()]), ""))
 

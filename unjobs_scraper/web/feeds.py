@@ -8,22 +8,25 @@ changes; its ``updated`` is the posting's update time; its content is the descri
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from feedgen.feed import FeedGenerator
 
-from unjobs_scraper.publish import description_html
+from unjobs_scraper.publish import description_html, http_url
 from unjobs_scraper.search.query import PostingFilters, PostingQuery, parse
-from unjobs_scraper.web.security import FEED_TOKEN_PARAMETER, feed_token
+from unjobs_scraper.web.security import FEED_TOKEN_PARAMETER
 
-router = APIRouter(prefix="/feeds", dependencies=[Depends(feed_token)], include_in_schema=False)
+router = APIRouter(prefix="/feeds", include_in_schema=False)
+"""``API_TOKEN``, when set, is checked before any of these (``security.py``)."""
 FEED_ENTRIES = 50
 TAG_DATE = "2025"
 """The date in every ``tag:`` URI (RFC 4151): fixed, so ids never change."""
 ATOM = "application/atom+xml; charset=utf-8"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def entry_id(site_host: str, post_number: str) -> str:
@@ -37,24 +40,24 @@ def atom(site_host: str, title: str, feed_id: str, self_url: str, postings: list
     feed.author({"name": "unjobs-scraper"})
     feed.link(href=self_url, rel="self")
     feed.generator("unjobs-scraper")
-    updated = [_updated(posting) for posting in postings]
-    feed.updated(max(updated) if updated else datetime(1970, 1, 1, tzinfo=UTC))
-    for posting, when in zip(reversed(postings), reversed(updated), strict=True):  # feedgen prepends
+    feed.updated(max((posting["updated"] for posting in postings), default=datetime(1970, 1, 1, tzinfo=UTC)))
+    for posting in reversed(postings):  # feedgen puts each new entry first
         entry = feed.add_entry()
         entry.id(entry_id(site_host, posting["post_number"]))
-        entry.title(posting["post_name"] or posting["listing_title"] or posting["post_number"])
-        entry.updated(when)
-        entry.link(href=posting["source_url"], rel="alternate")
+        entry.title(xml_text(posting["post_name"] or posting["listing_title"] or posting["post_number"]))
+        entry.updated(posting["updated"])
+        if link := http_url(posting["source_url"]):
+            entry.link(href=link, rel="alternate")
         if posting.get("organization_name"):
-            entry.author({"name": posting["organization_name"]})
-        entry.summary(_summary(posting))
-        entry.content(description_html(posting.get("post_content")), type="html")
+            entry.author({"name": xml_text(posting["organization_name"])})
+        entry.summary(xml_text(_summary(posting)))
+        entry.content(xml_text(description_html(posting.get("post_content"))), type="html")
     return feed.atom_str(pretty=True)
 
 
-def _updated(posting: dict[str, Any]) -> datetime:
-    when = posting.get("listing_updated_at") or posting["crawled_at"]
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+def xml_text(text: str) -> str:
+    """Without the characters XML 1.0 cannot hold (control characters a site's text may carry)."""
+    return _NOT_XML.sub("", text)
 
 
 def _summary(posting: dict[str, Any]) -> str:
@@ -68,7 +71,9 @@ def _serve(request: Request, filters: PostingFilters, title: str, feed_id: str) 
     query = PostingQuery(**filters.model_dump(exclude_defaults=True), sort="-updated", limit=FEED_ENTRIES)
     page = request.app.state.database.run(lambda storage: storage.search.page(query, with_description=True))
     site_host = request.app.state.site_host
-    return Response(atom(site_host, title, feed_id, str(request.url), page.items), media_type=ATOM)
+    shown = [(name, value) for name, value in parse_qsl(request.url.query) if name != FEED_TOKEN_PARAMETER]
+    self_url = str(request.url.replace(query=urlencode(shown)))  # never the token
+    return Response(atom(site_host, title, feed_id, self_url, page.items), media_type=ATOM)
 
 
 @router.get("/postings.atom")

@@ -3,21 +3,25 @@
 - **Loopback by default**, and on a loopback address only the Host names of this machine are
   answered: a page of another site can neither read the dashboard nor reach it by DNS rebinding.
 - **Headers**: a Content-Security-Policy that allows no script and nothing from elsewhere (the API's
-  docs page alone loads Swagger UI, by its hash), ``nosniff``, no referrer, ``no-store``.
+  docs page alone loads Swagger UI: its pinned files by path, its inline script by hash),
+  ``nosniff``, no referrer, ``no-store``; errors included.
 - **The dashboard's one write** (requeueing dead letters) is a POST carrying the form token.
-- **The API and the feeds** ask for ``API_TOKEN`` as a Bearer token when it is set (feed readers
-  may put it in ``?token=`` instead); off loopback it must be set.
+- **``API_TOKEN``**, when set, is asked of the API and the feeds (``Authorization: Bearer``; feed
+  readers may put it in ``?token=``), and off loopback of every page too (a browser asks for it as
+  the password of HTTP Basic). It must be set to listen off loopback. The API's description and
+  docs page, and the stylesheet, need none.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass, field
 
-from fastapi import HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import Request
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none';"
@@ -66,27 +70,33 @@ class Access:
         return not self.loopback or host_header in self.allowed_hosts
 
 
-_bearer = HTTPBearer(auto_error=False, description="API_TOKEN, when it is set")
-
-
 FEED_TOKEN_PARAMETER = "token"
+OPENAPI_URL, DOCS_URL = "/api/v1/openapi.json", "/api/v1/docs"
+OPEN_PATHS = frozenset({OPENAPI_URL, DOCS_URL, "/static/dashboard.css"})
+"""Paths that show no stored data: never behind the token."""
+MACHINE_PATHS = ("/api/", "/feeds/")
+"""The API and the feeds: behind the token wherever it is set."""
 
 
-def _check(request: Request, given: str) -> None:
-    """401 unless ``given`` is ``API_TOKEN`` (when one is set)."""
-    token = request.app.state.access.api_token
-    if token is not None and not (given and same(given, token)):
-        raise HTTPException(401, "a valid API_TOKEN is needed: Authorization: Bearer <token>",
-                            headers={"WWW-Authenticate": "Bearer"})
+def given_token(request: Request) -> str:
+    """The token a request carries: ``Bearer <token>``, HTTP Basic's password, or (feeds) ``?token=``."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return credentials.strip()
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(credentials, validate=True).decode().partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+    return request.query_params.get(FEED_TOKEN_PARAMETER, "") if request.url.path.startswith("/feeds/") else ""
 
 
-async def api_token(request: Request) -> None:
-    """The API's dependency: ``Authorization: Bearer <API_TOKEN>``."""
-    credentials: HTTPAuthorizationCredentials | None = await _bearer(request)
-    _check(request, credentials.credentials if credentials else "")
-
-
-async def feed_token(request: Request) -> None:
-    """The feeds' dependency: the Bearer token, or ``?token=`` for readers that cannot send one."""
-    credentials: HTTPAuthorizationCredentials | None = await _bearer(request)
-    _check(request, credentials.credentials if credentials else request.query_params.get(FEED_TOKEN_PARAMETER, ""))
+def token_missing(request: Request, access: Access) -> bool:
+    """Whether ``API_TOKEN`` is set, asked of this path, and not given."""
+    path = request.url.path
+    if access.api_token is None or path in OPEN_PATHS:
+        return False
+    if not path.startswith(MACHINE_PATHS) and access.loopback:
+        return False
+    given = given_token(request)
+    return not (given and same(given, access.api_token))
