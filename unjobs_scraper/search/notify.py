@@ -161,8 +161,8 @@ class Notifier:
 
     def deliver_due(self, result: NotifyResult) -> bool:
         """Deliver what is due now, each outcome stored as it comes; False when nothing was."""
-        claimed = self.storage.saved_searches.claim_due(utc_now() + self.timeout * CLAIM_BATCH * timedelta(seconds=1)
-                                                        + CLAIM_MARGIN, limit=CLAIM_BATCH)
+        until = utc_now() + timedelta(seconds=self.timeout * CLAIM_BATCH) + CLAIM_MARGIN
+        claimed = self.storage.saved_searches.claim_due(until, limit=CLAIM_BATCH)
         by_receiver: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for delivery in claimed:
             by_receiver[delivery["webhook_url"]].append(delivery)

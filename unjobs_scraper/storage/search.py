@@ -49,13 +49,17 @@ SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT 
 """The facts joined with their postings and job ads (a saved search's news)."""
 
 
+TSQUERY = "websearch_to_tsquery('unjobs_search', %(q)s)"
+"""PostgreSQL's reading of ``q``: web-search syntax, accents folded (migration 8's configuration)."""
+
+
 def fulltext(dialect_name: str, q: str) -> tuple[str, str, dict[str, Any]]:
     """Full text ``q``: the column of ``posting_search`` that is the posting's ``id``, the condition
     on it, and its parameter. A ``q`` that asks for no word (only exclusions) matches nothing, on
     both backends (FTS5 has no "everything but")."""
     match = fts5_query(q)
     if dialect_name == "postgresql":
-        condition = "posting_search.document @@ websearch_to_tsquery('unjobs_search', %(q)s)"
+        condition = f"posting_search.document @@ {TSQUERY}"
         return "id", condition if match else "1 = 0", {"q": q}
     return "rowid", "posting_search MATCH %(q)s" if match else "1 = 0", {"q": match}
 
@@ -179,7 +183,7 @@ class SearchRepository(Repository):
         """Higher is more relevant: title and post number weigh most, then organization, then text.
         PostgreSQL's rank is a float4: as float8, the cursor carries it exactly."""
         if self.dialect.name == "postgresql":
-            return "ts_rank(posting_search.document, websearch_to_tsquery('unjobs_search', %(q)s))::float8"
+            return f"ts_rank(posting_search.document, {TSQUERY})::float8"
         return "-bm25(posting_search, 10.0, 10.0, 4.0, 2.0, 2.0, 1.0)"
 
     def _published(self, sources: bool = False) -> str:

@@ -67,19 +67,22 @@ def _summary(posting: dict[str, Any]) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def _without_token(request: Request) -> str:
+    """The request's query string without ``?token=``: what it asks, and what a feed may show."""
+    return urlencode([(name, value) for name, value in parse_qsl(request.url.query) if name != FEED_TOKEN_PARAMETER])
+
+
 def _serve(request: Request, filters: PostingFilters, title: str, feed_id: str) -> Response:
     query = PostingQuery(**filters.model_dump(exclude_defaults=True), sort="-updated", limit=FEED_ENTRIES)
     page = request.app.state.database.run(lambda storage: storage.search.page(query, with_description=True))
     site_host = request.app.state.site_host
-    shown = [(name, value) for name, value in parse_qsl(request.url.query) if name != FEED_TOKEN_PARAMETER]
-    self_url = str(request.url.replace(query=urlencode(shown)))  # never the token
+    self_url = str(request.url.replace(query=_without_token(request)))
     return Response(atom(site_host, title, feed_id, self_url, page.items), media_type=ATOM)
 
 
 @router.get("/postings.atom")
 def search_feed(request: Request) -> Response:
-    asked = [(name, value) for name, value in parse_qsl(request.url.query) if name != FEED_TOKEN_PARAMETER]
-    filters = parse(PostingFilters, urlencode(asked))
+    filters = parse(PostingFilters, _without_token(request))
     query_string = filters.query_string()
     return _serve(request, filters, f"unjobs.org postings: {query_string or 'all open'}",
                   f"tag:{request.app.state.site_host},{TAG_DATE}:search?{query_string}")
@@ -92,7 +95,6 @@ def saved_search_feed(request: Request, name: str) -> Response:
         raise HTTPException(404, f"no saved search named {name!r}")
     filters = parse(PostingFilters, search["query"])
     return _serve(request, filters, f"unjobs.org postings: {name}", f"tag:{request.app.state.site_host},{TAG_DATE}:saved/{name}")
-
 
 
 def site_host(base_url: str) -> str:
