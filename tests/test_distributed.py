@@ -60,15 +60,39 @@ def seed(replica, database_url, redis_settings, *args):
     )
 
 
+def wait_registered(redis_settings, count, timeout=60):
+    """Until ``count`` workers have their entry in the shared queue's registry: a worker that
+    is not up yet when the crawl is seeded may find it done before it starts."""
+    shared = redis.Redis.from_url(redis_settings["REDIS_URL"])
+    deadline = time.monotonic() + timeout
+    while shared.zcard(f"{redis_settings['REDIS_NAMESPACE']}:workers") < count:
+        assert time.monotonic() < deadline, f"{count} workers did not register in {timeout} s"
+        time.sleep(0.1)
+
+
+def wait_processed(database_url, count, timeout=120):
+    deadline = time.monotonic() + timeout
+    while sum(row["status"] == "processed" for row in stored_rows(database_url).values()) < count:
+        assert time.monotonic() < deadline, f"{count} postings were not processed in {timeout} s"
+        time.sleep(0.2)
+
+
 def test_three_workers_share_one_queue_and_fetch_each_posting_once(
     postgresql_url, redis_settings, tmp_path
 ):
     # Plain one-off workers are run 500 postings at a time in test_worker_faults.py.
     with Replica(postings=150, seed=12, latency_ms=10) as replica:
-        workers = start_workers(replica, postgresql_url, redis_settings, tmp_path, 3)
+        # Workers that wait for work until stopped: every one of them is up before the seed.
+        workers = start_workers(
+            replica, postgresql_url, redis_settings, tmp_path, 3, WORKER_IDLE_TIMEOUT="inf"
+        )
+        wait_registered(redis_settings, 3)
         seeded = seed(replica, postgresql_url, redis_settings)
         assert seeded.returncode == 0, seeded.stderr
-        assert wait_all(workers) == [0, 0, 0]
+        wait_processed(postgresql_url, 150)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        assert wait_all(workers, timeout=60) == [0, 0, 0]
         rows = stored_rows(postgresql_url)
         assert len(rows) == 150
         assert {row["status"] for row in rows.values()} == {"processed"}
