@@ -9,16 +9,24 @@ it through the middleware, as the real one does, and answers as each test script
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from types import SimpleNamespace
 
 import pytest
+from playwright._impl._errors import TargetClosedError
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from tests.test_config import config_with
-from unjobs_scraper.cloudflare.handler import BROWSER_PAGE, client_for, unannounced_user_agent
+from unjobs_scraper.cloudflare.handler import (
+    BROWSER_GONE_LISTENER_ERRORS,
+    BROWSER_PAGE,
+    PLAYWRIGHT_LOGGER,
+    client_for,
+    unannounced_user_agent,
+)
 from unjobs_scraper.cloudflare.hosts import Clearance, Host, Strategy
 from unjobs_scraper.cloudflare.middleware import CloudflareMiddleware, impersonation_target
 from unjobs_scraper.config import ConfigError
@@ -302,6 +310,24 @@ def test_the_strategy_after_a_solve_depends_on_tls_and_what_worked_before():
 def test_the_browser_user_agent_loses_only_the_headless_mark():
     own = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"
     assert unannounced_user_agent(own) == CHROME_UA
+
+
+def test_a_listener_failing_on_a_gone_browser_is_a_warning_and_other_listener_errors_stay_errors(caplog):
+    """What Playwright logs when a crashed browser's page listeners fail (seen under load): the
+    crash is handled, so it must not count as a crawl error (Spidermon's error_count)."""
+    closed = TargetClosedError("Response.header_value: Target page, context or browser has been closed")
+    PLAYWRIGHT_LOGGER.addFilter(BROWSER_GONE_LISTENER_ERRORS)
+    try:
+        with caplog.at_level(logging.WARNING, logger="playwright"):
+            PLAYWRIGHT_LOGGER.error("Error occurred in event listener", exc_info=closed)
+            PLAYWRIGHT_LOGGER.error("Error occurred in event listener", exc_info=ValueError("a bug"))
+    finally:
+        PLAYWRIGHT_LOGGER.removeFilter(BROWSER_GONE_LISTENER_ERRORS)
+    assert [(record.levelname, record.getMessage(), bool(record.exc_info)) for record in caplog.records] == [
+        ("WARNING", "A page listener ran after its browser went away: Response.header_value: "
+                    "Target page, context or browser has been closed", False),
+        ("ERROR", "Error occurred in event listener", True),
+    ]
 
 
 def test_new_settings_have_their_defaults_and_bad_values_name_themselves():

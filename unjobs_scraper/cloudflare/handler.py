@@ -12,6 +12,11 @@ Every browser download is bounded by ``DOWNLOAD_TIMEOUT``: when the browser cras
 scrapy-playwright 0.0.48 drops the crashed context, but a request waiting for one of its page
 slots would wait for ever; the timeout makes it a ``DownloadTimeoutError``, which is retried.
 
+When a browser crashes, the listeners scrapy-playwright hangs on its pages (stats, routes) fail
+with ``TargetClosedError`` and Playwright logs each at ERROR; the crash itself is handled (pages
+retried, browser relaunched), so those lines are logged as warnings (``BrowserGoneListenerErrors``)
+and do not count as the crawl's errors.
+
 Browser contexts present the browser's own User-Agent with ``HeadlessChrome`` replaced (header
 and ``navigator.userAgent``; the client hints already name Chromium), and accept a self-signed
 certificate with ``BROWSER_IGNORE_HTTPS_ERRORS``.
@@ -26,8 +31,10 @@ still honours).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 
+from playwright._impl._errors import TargetClosedError  # not exported by playwright.async_api
 from scrapy.exceptions import DownloadTimeoutError
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
@@ -60,6 +67,24 @@ def unannounced_user_agent(user_agent: str) -> str:
     return user_agent.replace(HEADLESS_MARK, "Chrome")
 
 
+class BrowserGoneListenerErrors(logging.Filter):
+    """Playwright's ERROR for a listener whose page or browser is gone, as one warning line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, TargetClosedError) and record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+            record.msg, record.args = "A page listener ran after its browser went away: %s", (
+                str(error).splitlines()[0],
+            )
+            record.exc_info = record.exc_text = None
+        return True
+
+
+PLAYWRIGHT_LOGGER = logging.getLogger("playwright")
+BROWSER_GONE_LISTENER_ERRORS = BrowserGoneListenerErrors()
+
+
 async def _maybe_awaited(value):
     return await value if asyncio.iscoroutine(value) else value
 
@@ -78,6 +103,7 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.abort_request = self._browser_turn
         self._fetching: Counter[str] = Counter()
         """URLs being fetched in a page: they took their token before the page sent them."""
+        PLAYWRIGHT_LOGGER.addFilter(BROWSER_GONE_LISTENER_ERRORS)
 
     async def download_request(self, request):
         client = client_for(request)
@@ -155,3 +181,4 @@ class CloudflareDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if self._impersonated is not None:
             await self._impersonated.close()
         await super()._close()
+        PLAYWRIGHT_LOGGER.removeFilter(BROWSER_GONE_LISTENER_ERRORS)
