@@ -37,12 +37,17 @@ demo: setup browser
 dashboard: setup
 	$(BIN)/scrapy dashboard
 
+# Two workers (pytest-xdist): the crawl tests wait on subprocesses and the replica more than they
+# compute. Tests marked `alone` (a PostgreSQL restart, Redis timed to the millisecond) run by themselves.
+TEST_WORKERS ?= 2
+PARALLEL := -n $(TEST_WORKERS) --dist worksteal
+
 test: setup browser services
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The in-process tests only: no `scrapy crawl` subprocess (pytest marker `crawl`).
 test-fast: setup browser services
-	$(BIN)/python -m pytest -m "not crawl"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not crawl"
 
 # The picture of the dashboard in docs/operations.md, from the chart test over a crawled replica.
 screenshot: setup browser services

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +14,25 @@ from tests.databases import temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.storage import open_storage
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Under pytest-xdist (``make test``), a test marked ``alone`` runs with no other test beside
+    it, fixtures included (a module's shared crawl must not meet a stopped PostgreSQL); the
+    others share the machine. A readers-writer lock over files every worker of the run sees:
+    the turnstile lets a waiting ``alone`` test in before tests that come after it."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return (yield)
+    shared = Path(tempfile.gettempdir()) / f"unjobs-tests-{run}"
+    shared.mkdir(exist_ok=True)
+    alone = item.get_closest_marker("alone") is not None
+    with open(shared / "turnstile.lock", "w") as turnstile, open(shared / "room.lock", "w") as room:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        fcntl.flock(room, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        fcntl.flock(turnstile, fcntl.LOCK_UN)
+        return (yield)
 
 
 @pytest.fixture

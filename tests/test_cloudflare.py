@@ -36,9 +36,8 @@ from tests.test_config import config_with
 from unjobs_scraper import settings as project_settings
 from unjobs_scraper.cloudflare import challenge_error, is_challenge, launch
 from unjobs_scraper.cloudflare.handler import unannounced_user_agent
-from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE
+from unjobs_scraper.commands.crawl import CLOUDFLARE_BLOCKED_EXIT_CODE, MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.config import Config, ConfigError
-from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MARK = "UNJOBS_TEST_BROWSER_MARK"

@@ -21,11 +21,11 @@ from tests.crawling import PROJECT_ROOT, crawl_environment, run_crawl, run_scrap
 from tests.databases import posting_status, stored_rows, temporary_postgres_schema
 from tests.replica import Replica
 from unjobs_scraper.cloudflare.launch import find_chromium
+from unjobs_scraper.commands.crawl import MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.config import parse_database_url
 from unjobs_scraper.dashboard.chart import first_hour, hourly_chart
 from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.dashboard.views import Limits
-from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.storage import open_storage
 from unjobs_scraper.storage.dashboard_queries import (
     Filters,

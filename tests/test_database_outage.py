@@ -30,6 +30,7 @@ from unjobs_scraper.storage.postgres import DatabaseUnavailable
 
 
 @pytest.mark.crawl
+@pytest.mark.alone
 def test_a_postgresql_restart_mid_crawl_is_waited_out_and_nothing_is_blamed_on_postings(postgresql_url, tmp_path):
     log = tmp_path / "crawl.log"
     with postgres_left_running(), Replica(postings=400, seed=61, latency_ms=150) as replica:
@@ -45,6 +46,7 @@ def test_a_postgresql_restart_mid_crawl_is_waited_out_and_nothing_is_blamed_on_p
 
 
 @pytest.mark.crawl
+@pytest.mark.alone
 def test_an_outage_longer_than_the_timeout_stops_the_crawl_naming_the_database(postgresql_url, tmp_path):
     log, again_log = tmp_path / "crawl.log", tmp_path / "again.log"
     with Replica(postings=200, seed=67, latency_ms=150) as replica:

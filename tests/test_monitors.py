@@ -12,10 +12,10 @@ from scrapy.utils.test import get_crawler
 from tests.crawling import run_crawl
 from tests.replica import Replica
 from unjobs_scraper import settings as project_settings
+from unjobs_scraper.commands.crawl import MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.config import Config, ConfigError
 from unjobs_scraper.items import Listing, Posting
 from unjobs_scraper.monitors import (
-    MONITORS_FAILED_EXIT_CODE,
     MonitorSettings,
     MonitorsExtension,
     failed_ratio,

@@ -25,6 +25,7 @@ from tests.replica import Replica
 from tests.replica.faults import Fate
 from tests.services import PrivateRedis, finish, wait_until
 from unjobs_scraper.commands.crawl import (
+    MONITORS_FAILED_EXIT_CODE,
     NOTHING_USABLE_EXIT_CODE,
     REDIS_UNAVAILABLE_EXIT_CODE,
     WALK_UNFINISHED_EXIT_CODE,
@@ -33,7 +34,6 @@ from unjobs_scraper.commands.crawl import (
 from unjobs_scraper.distributed.generation import Generations, RedisKeys
 from unjobs_scraper.distributed.scheduler import RedisScheduler, queue_lost
 from unjobs_scraper.distributed.workers import WorkerRegistry
-from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
 from unjobs_scraper.spiders.unjobs import UnjobsSpider
 from unjobs_scraper.stats import REDIS_UNAVAILABLE_STAT
 from unjobs_scraper.storage.workers import Worker

@@ -5,7 +5,7 @@ At spider close, Spidermon's own ``FinishReasonMonitor``, ``ErrorCountMonitor`` 
 of finished postings that failed (``CrawlHealth``), and that listing pages showed any posting at
 all (``PostingsDiscovered``, a ``BaseStatMonitor``). Each result is logged
 (``[Spidermon] Crawl health/failed postings ratio... FAIL``) and kept in the stats under
-``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE`` when one failed
+``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE`` (``commands/crawl.py``) when one failed
 (unless ``MONITORS_FAIL_EXIT=0``).
 """
 
@@ -41,8 +41,6 @@ from unjobs_scraper.stats import (
 
 logger = logging.getLogger(__name__)
 
-MONITORS_FAILED_EXIT_CODE = 3
-"""1 is Scrapy's own (the crawl could not start), 2 a bad setting."""
 RENAMED_SETTINGS = {
     "MONITOR_EXPECTED_FINISH_REASONS": "SPIDERMON_EXPECTED_FINISH_REASONS",
     "MONITOR_MAX_ERRORS": "SPIDERMON_MAX_ERRORS",

@@ -7,12 +7,9 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from unjobs_scraper.cli import one_line_errors
-from unjobs_scraper.cloudflare.launch import required_chromium
 from unjobs_scraper.config import Config, crawler_config
 from unjobs_scraper.distributed.connection import connect
 from unjobs_scraper.items import FEED_FIELDS, Posting
-from unjobs_scraper.monitors import MONITORS_FAILED_EXIT_CODE
-from unjobs_scraper.search.notify import notify
 from unjobs_scraper.stats import (
     CLOUDFLARE_BLOCKED_STAT,
     DATABASE_UNAVAILABLE_STAT,
@@ -26,6 +23,8 @@ from unjobs_scraper.stats import (
 )
 from unjobs_scraper.storage import open_storage
 
+MONITORS_FAILED_EXIT_CODE = 3
+"""1 is Scrapy's own (the crawl could not start), 2 a bad setting (``cli.py``)."""
 CLOUDFLARE_BLOCKED_EXIT_CODE = 4
 DATABASE_UNAVAILABLE_EXIT_CODE = 5
 REDIS_UNAVAILABLE_EXIT_CODE = 6
@@ -94,6 +93,10 @@ class Command(ScrapyCrawlCommand):
             open_storage(config.database).close()
             if config.redis_url:
                 connect(config.redis_url).close()
+            from unjobs_scraper.cloudflare.launch import (
+                required_chromium,  # lazy: see commands/__init__.py
+            )
+
             required_chromium(config)
 
     def _create_crawler(self, spidercls):
@@ -120,6 +123,8 @@ class Command(ScrapyCrawlCommand):
 def notify_after_crawl(config: Config) -> None:
     """``scrapy notify`` without waiting: one try per due delivery, a failed receiver left for the
     next run. Whatever goes wrong is one line on standard error, never the crawl's failure."""
+    from unjobs_scraper.search.notify import notify  # lazy: see commands/__init__.py
+
     try:
         result = notify(config)
     except Exception as error:  # noqa: BLE001 - a webhook's trouble is not the crawl's

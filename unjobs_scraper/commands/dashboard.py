@@ -9,11 +9,7 @@ from scrapy.exceptions import UsageError
 
 from unjobs_scraper.cli import StoreCommand, configuration, one_line_errors
 from unjobs_scraper.config import ConfigError
-from unjobs_scraper.dashboard.database import Database
 from unjobs_scraper.storage import open_storage
-from unjobs_scraper.web.feeds import site_host
-from unjobs_scraper.web.security import is_loopback
-from unjobs_scraper.web.server import WebServer
 
 DASHBOARD_HOST = "127.0.0.1"
 DASHBOARD_PORT = 8050
@@ -40,6 +36,12 @@ class Command(StoreCommand):
         parser.add_argument("--quiet", action="store_true", help="do not log each request")
 
     def run(self, args, opts) -> None:
+        # The web stack is imported here, by the one command that serves it: commands/__init__.py.
+        from unjobs_scraper.dashboard.database import Database
+        from unjobs_scraper.web.feeds import site_host
+        from unjobs_scraper.web.security import is_loopback
+        from unjobs_scraper.web.server import WebServer
+
         if args:
             raise UsageError(f"unexpected arguments: {' '.join(args)}")
         config = configuration(self.settings)
