@@ -408,6 +408,7 @@ def busy_seconds(per_second: dict[str, int]) -> list[int]:
 
 
 @pytest.mark.crawl
+@pytest.mark.alone  # the pace the replica sees, second by second
 def test_four_workers_under_the_sites_limit_are_never_rate_limited(postgresql_url, redis_settings, tmp_path):
     rate = 20
     with Replica(postings=140, seed=101, rate_limit=30, rate_window=10) as replica:
@@ -423,6 +424,7 @@ def test_four_workers_under_the_sites_limit_are_never_rate_limited(postgresql_ur
 
 
 @pytest.mark.crawl
+@pytest.mark.alone  # the pace the replica sees, second by second
 def test_four_workers_over_the_sites_limit_slow_down_together_and_lose_nothing(postgresql_url, redis_settings, tmp_path):
     # Cloudflare's usual ban: no Retry-After (the bucket's own tests cover Retry-After)
     with Replica(postings=100, seed=102, rate_limit=10, rate_window=5, ban_seconds=2) as replica:
@@ -465,6 +467,7 @@ def test_a_killed_workers_slots_come_back_to_the_others_within_seconds(postgresq
 
 
 @pytest.mark.crawl
+@pytest.mark.alone  # the pace the replica sees, second by second
 def test_one_process_without_redis_keeps_the_sites_rate(sqlite_url):
     rate = 15
     with Replica(postings=90, seed=104, rate_limit=20, rate_window=10) as replica:
