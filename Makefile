@@ -38,8 +38,8 @@ dashboard: setup
 	$(BIN)/scrapy dashboard
 
 # Two workers (pytest-xdist): the crawl tests wait on subprocesses and the replica more than they
-# compute. Tests marked `alone` (a PostgreSQL restart, a pace timed
-# to the millisecond or counted per second) run by themselves.
+# compute. Tests marked `alone` (a PostgreSQL restart, a pace timed to the millisecond or counted
+# per second) run by themselves.
 TEST_WORKERS ?= 2
 PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 

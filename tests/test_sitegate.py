@@ -338,7 +338,7 @@ class RecordingStatus:
     def __init__(self) -> None:
         self.given_back = []
 
-    def give_back(self, post_numbers):
+    async def give_back_now(self, post_numbers):
         self.given_back += post_numbers
 
 

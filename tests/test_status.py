@@ -3,6 +3,7 @@ real backends: what each one writes, and what it leaves alone."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,12 +13,13 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from tests.databases import posting_status
-from unjobs_scraper.config import crawler_config
+from unjobs_scraper.config import crawler_config, parse_database_url
 from unjobs_scraper.meta import BLOCKED_META, POST_NUMBER_META
 from unjobs_scraper.retry import BackoffRetryMiddleware, RetriesExhausted, describe_failure
-from unjobs_scraper.status import ERROR_MAX_CHARS
-from unjobs_scraper.storage import Worker
+from unjobs_scraper.status import ERROR_MAX_CHARS, PostingStatus
+from unjobs_scraper.storage import Worker, open_storage
 from unjobs_scraper.storage.schema import Lifecycle, Status
+from unjobs_scraper.storage.writer import DatabaseWriter
 
 NUMBER = "1758015049233"
 URL = f"https://unjobs.org/vacancies/{NUMBER}"
@@ -125,6 +127,20 @@ def test_give_back_returns_the_attempt_uncounted_and_touches_only_processing_pos
     assert columns(store, "status", "processing_attempts") == (Status.PENDING, 0)
     assert columns(store, "status", number="2") == (Status.PROCESSED,)
     assert status.in_flight == set()
+
+
+def test_give_back_now_is_stored_when_it_returns_as_another_worker_would_read_it(database_url, store):
+    """A ban's request is sent again at once, maybe to another worker (seen: a posting taken by
+    the next worker, then given back by the first, recovered by a third and fetched twice)."""
+    writer = DatabaseWriter(open_storage(parse_database_url(database_url)))
+    status = PostingStatus(writer, worker=WORKER)
+    try:
+        status.discover(listing())
+        status.take(NUMBER, URL)
+        asyncio.run(status.give_back_now([NUMBER]))
+        assert columns(store, "status", "processing_attempts") == (Status.PENDING, 0)  # another connection
+    finally:
+        writer.close()
 
 
 def test_give_back_unfinished_at_a_stop_gives_back_only_what_this_process_holds(store, status):

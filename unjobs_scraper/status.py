@@ -106,6 +106,13 @@ class PostingStatus:
         numbers = list(post_numbers)
         self.database.write(lambda s: s.postings.write_given_back(numbers), f"giving back {', '.join(numbers)}")
 
+    async def give_back_now(self, post_numbers: Sequence[str]) -> None:
+        """``give_back``, stored before the caller goes on: for a request sent again at once. A
+        worker that takes it must find it given back, never take it first and then see the give
+        back land (``pending`` while downloading, so an idle worker would recover it as well)."""
+        self.give_back(post_numbers)
+        await self.database.flushed()
+
     def give_back_unfinished(self) -> int:
         """At a stop: what this process took and did not finish; returns how many."""
         numbers, self.in_flight = sorted(self.in_flight), set()

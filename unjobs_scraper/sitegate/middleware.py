@@ -73,7 +73,7 @@ class SiteRateLimitMiddleware:
                 )
             post_number = request.meta.get(POST_NUMBER_META)
             if post_number is not None and not request.meta.get(ATTEMPT_NOT_COUNTED_META):
-                self.status.give_back([post_number])  # the attempt is given back: the ban is not the posting's
+                await self.status.give_back_now([post_number])  # the attempt is given back: the ban is not the posting's
             return request.replace(dont_filter=True)
         if response.status in THROTTLE_STATUSES and not is_challenge(response):
             self.crawler.stats.inc_value(SITE_THROTTLED_STAT)

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any, NamedTuple, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -70,6 +71,12 @@ class InlineWriter:
 
     def read_now(self, work: Callable[[Storage], T]) -> T:
         return work(self.storage)
+
+    async def flushed(self) -> None:
+        """Until the writes queued before now are stored: for a write that another worker may act
+        on at once. A database that is unavailable is the writer's to report, not the caller's."""
+        with suppress(DatabaseUnavailable):
+            await self.read(lambda storage: None)
 
     def close(self) -> None:
         self.storage.close()
