@@ -5,8 +5,8 @@ At spider close, Spidermon's own ``FinishReasonMonitor``, ``ErrorCountMonitor`` 
 of finished postings that failed (``CrawlHealth``), and that listing pages showed any posting at
 all (``PostingsDiscovered``, a ``BaseStatMonitor``). Each result is logged
 (``[Spidermon] Crawl health/failed postings ratio... FAIL``) and kept in the stats under
-``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE`` (``commands/crawl.py``) when one failed
-(unless ``MONITORS_FAIL_EXIT=0``).
+``unjobs/monitors/``; the crawl command exits with ``MONITORS_FAILED_EXIT_CODE``
+(``commands/crawl.py``) when one failed (unless ``MONITORS_FAIL_EXIT=0``).
 """
 
 from __future__ import annotations

@@ -93,9 +93,8 @@ class Command(ScrapyCrawlCommand):
             open_storage(config.database).close()
             if config.redis_url:
                 connect(config.redis_url).close()
-            from unjobs_scraper.cloudflare.launch import (
-                required_chromium,  # lazy: see commands/__init__.py
-            )
+            # Imported here, as Playwright is needed by this command only: commands/__init__.py.
+            from unjobs_scraper.cloudflare.launch import required_chromium
 
             required_chromium(config)
 
@@ -123,7 +122,8 @@ class Command(ScrapyCrawlCommand):
 def notify_after_crawl(config: Config) -> None:
     """``scrapy notify`` without waiting: one try per due delivery, a failed receiver left for the
     next run. Whatever goes wrong is one line on standard error, never the crawl's failure."""
-    from unjobs_scraper.search.notify import notify  # lazy: see commands/__init__.py
+    # Imported here, as the webhook sender is needed by this command only: commands/__init__.py.
+    from unjobs_scraper.search.notify import notify
 
     try:
         result = notify(config)
