@@ -22,7 +22,7 @@ from tests.crawling import (
 )
 from tests.databases import stored_rows
 from tests.replica import Replica
-from tests.services import free_port
+from tests.services import free_port, wait_until
 
 pytestmark = pytest.mark.crawl
 
@@ -64,17 +64,15 @@ def wait_registered(redis_settings, count, timeout=60):
     """Until ``count`` workers have their entry in the shared queue's registry: a worker that
     is not up yet when the crawl is seeded may find it done before it starts."""
     shared = redis.Redis.from_url(redis_settings["REDIS_URL"])
-    deadline = time.monotonic() + timeout
-    while shared.zcard(f"{redis_settings['REDIS_NAMESPACE']}:workers") < count:
-        assert time.monotonic() < deadline, f"{count} workers did not register in {timeout} s"
-        time.sleep(0.1)
+    workers = f"{redis_settings['REDIS_NAMESPACE']}:workers"
+    wait_until(lambda: shared.zcard(workers) >= count, timeout)
 
 
 def wait_processed(database_url, count, timeout=120):
-    deadline = time.monotonic() + timeout
-    while sum(row["status"] == "processed" for row in stored_rows(database_url).values()) < count:
-        assert time.monotonic() < deadline, f"{count} postings were not processed in {timeout} s"
-        time.sleep(0.2)
+    wait_until(
+        lambda: sum(row["status"] == "processed" for row in stored_rows(database_url).values()) >= count,
+        timeout, interval=0.2,
+    )
 
 
 def test_three_workers_share_one_queue_and_fetch_each_posting_once(
@@ -108,14 +106,7 @@ def test_flushing_redis_midway_loses_no_posting(postgresql_url, redis_settings, 
         # A short lease: an index walk cut by the flush is resumed once idle workers notice it.
         workers = start_workers(replica, postgresql_url, redis_settings, tmp_path, 3, PROCESSING_LEASE="2")
         assert seed(replica, postgresql_url, redis_settings).returncode == 0
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            processed = sum(
-                row["status"] == "processed" for row in stored_rows(postgresql_url).values()
-            )
-            if processed >= 60:
-                break
+        wait_processed(postgresql_url, 60)
         shared = redis.Redis.from_url(redis_settings["REDIS_URL"])  # lose everything we had there
         shared.delete(*shared.keys(f"{redis_settings['REDIS_NAMESPACE']}:*"))
         assert wait_all(workers) == [0, 0, 0]

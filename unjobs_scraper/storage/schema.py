@@ -56,6 +56,8 @@ def _fts5_values(row: str) -> str:
     return _FTS5_ROW.format(row=row)
 
 
+NO_DEADLINE = "9999-12-31"
+"""``posting_facts.deadline`` of a posting without a closing date: last in deadline order."""
 FACT_POSTING_COLUMNS = "crawled_at, lifecycle, closing_date, listing_updated_at, created_at, organization_name, location_city"
 """The postings' columns a posting's facts are made of: a change to one of them makes them again."""
 FACT_JOB_AD_COLUMNS = ("country_code", "grade", "grade_category", "contract_type", "home_based",
@@ -64,7 +66,7 @@ FACT_JOB_AD_COLUMNS = ("country_code", "grade", "grade_category", "contract_type
 _FACTS = (
     "INSERT INTO posting_facts (id, post_number, lifecycle, deadline, updated, organization_name, city, "
     + ", ".join(FACT_JOB_AD_COLUMNS) + ")"
-    " SELECT {row}.id, {row}.post_number, {row}.lifecycle, COALESCE({row}.closing_date, '9999-12-31'),"
+    " SELECT {row}.id, {row}.post_number, {row}.lifecycle, COALESCE({row}.closing_date, '" + NO_DEADLINE + "'),"
     " COALESCE({row}.listing_updated_at, {row}.created_at), {row}.organization_name, LOWER({row}.location_city), "
     + ", ".join(f"j.{column}" for column in FACT_JOB_AD_COLUMNS)
     + " FROM {source} LEFT JOIN job_ads j ON j.post_number = {row}.post_number"

@@ -24,6 +24,7 @@ from unjobs_scraper.search.fulltext import fts5_query
 from unjobs_scraper.search.query import PostingFilters, PostingQuery, decode_cursor, encode_cursor
 from unjobs_scraper.storage.columns import JOB_AD_FIELDS
 from unjobs_scraper.storage.repository import TABLE, Repository
+from unjobs_scraper.storage.schema import NO_DEADLINE
 
 PUBLISHED_COLUMNS = (
     "post_number", "source_url", "post_name", "listing_title", "organization_name", "location_country",
@@ -31,8 +32,6 @@ PUBLISHED_COLUMNS = (
     "listing_updated_at", "crawled_at",
 )
 """A posting's stored fields that the API, the feeds and the webhooks publish, under their names."""
-NO_DEADLINE = "9999-12-31"
-"""``posting_facts.deadline`` of a posting without a closing date: last in deadline order."""
 SORT_KEYS = {"deadline": "f.deadline", "-updated": "f.updated"}
 """Each sort's key (with the post number after it); ``relevance``'s is the text rank. ``updated``
 is the site's update time ("Updated:" on its listing), else when the posting was first stored."""
@@ -45,8 +44,8 @@ FACETS = {
 FACET_VALUES = 50
 FEW_MATCHES = 1000
 """Full-text matches few enough to be named by id (``SearchRepository._matched``)."""
-SOURCE = f"posting_facts f JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
-"""The facts joined with their postings and job ads (a saved search's news)."""
+WITH_POSTINGS = f"JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
+"""Facts ``f`` joined with their postings ``p`` and job ads ``j``, for what is published of them."""
 
 
 TSQUERY = "websearch_to_tsquery('unjobs_search', %(q)s)"
@@ -215,8 +214,7 @@ class SearchRepository(Repository):
             f"SELECT {self._published()}{description}, f.updated, f.sort_key FROM"
             f" (SELECT f.post_number, f.updated, {key} AS sort_key FROM posting_facts f{join} WHERE {' AND '.join(conditions)}"
             f"  ORDER BY {key} {order}, f.post_number {order} LIMIT %(limit)s) AS f"
-            f" JOIN {TABLE} p ON p.post_number = f.post_number LEFT JOIN job_ads j ON j.post_number = f.post_number"
-            f" ORDER BY f.sort_key {order}, f.post_number {order}",
+            f" {WITH_POSTINGS} ORDER BY f.sort_key {order}, f.post_number {order}",
             {**params, "limit": query.limit + 1},
         )
         more = len(rows) > query.limit
@@ -280,7 +278,7 @@ class SearchRepository(Repository):
         """The postings stored (read again) since ``changed_since`` that match: a saved search's news."""
         _, conditions, params = self._conditions(filters)
         rows = self.dialect.execute(
-            f"SELECT {self._published()}, f.updated FROM {SOURCE} WHERE {' AND '.join(conditions)}"
+            f"SELECT {self._published()}, f.updated FROM posting_facts f {WITH_POSTINGS} WHERE {' AND '.join(conditions)}"
             " AND p.crawled_at >= %(changed_since)s ORDER BY f.post_number",
             {**params, "changed_since": changed_since},
         )

@@ -67,12 +67,11 @@ def create_app(database: Database, access: Access, site_host: str, limits: Limit
         if not access.host_allowed(request.headers.get("host", "")):
             response = dashboard.message(request, 403, "Unknown Host header.")
         elif token_missing(request, access):
-            response = (
-                JSONResponse({"error": "a valid API_TOKEN is needed: Authorization: Bearer <token>"}, status_code=401,
-                             headers={"WWW-Authenticate": "Bearer"}) if machine
-                else dashboard.message(request, 401, "API_TOKEN is needed: give it as the password.")
-            )
-            if not machine:
+            if machine:
+                response = JSONResponse({"error": "a valid API_TOKEN is needed: Authorization: Bearer <token>"},
+                                        status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            else:  # a browser asks for it as HTTP Basic's password
+                response = dashboard.message(request, 401, "API_TOKEN is needed: give it as the password.")
                 response.headers["WWW-Authenticate"] = 'Basic realm="unjobs-scraper", charset="UTF-8"'
         else:
             try:

@@ -74,7 +74,8 @@ FEED_TOKEN_PARAMETER = "token"
 OPENAPI_URL, DOCS_URL = "/api/v1/openapi.json", "/api/v1/docs"
 OPEN_PATHS = frozenset({OPENAPI_URL, DOCS_URL, "/static/dashboard.css"})
 """Paths that show no stored data: never behind the token."""
-MACHINE_PATHS = ("/api/", "/feeds/")
+FEEDS_PATH = "/feeds/"
+MACHINE_PATHS = ("/api/", FEEDS_PATH)
 """The API and the feeds: behind the token wherever it is set."""
 
 
@@ -88,7 +89,7 @@ def given_token(request: Request) -> str:
             return base64.b64decode(credentials, validate=True).decode().partition(":")[2]
         except (binascii.Error, UnicodeDecodeError):
             return ""
-    return request.query_params.get(FEED_TOKEN_PARAMETER, "") if request.url.path.startswith("/feeds/") else ""
+    return request.query_params.get(FEED_TOKEN_PARAMETER, "") if request.url.path.startswith(FEEDS_PATH) else ""
 
 
 def token_missing(request: Request, access: Access) -> bool:
